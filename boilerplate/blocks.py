@@ -1,0 +1,193 @@
+"""Stage 2: the DOM as text blocks in reading order, each with the structure around it."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import NamedTuple
+
+from lxml import etree
+
+from .config import BLOCK_TAGS, CONTEXT_TAGS, DEFAULT_CONFIG, HEADING_TAGS, SKIPPED_TAGS, Config
+from .errors import BoilerplateWarning
+from .parse import Document
+
+# Bit of each context tag in Block.flags; headings share the "h" bit.
+FLAG_BITS: dict[str, int] = {tag: 1 << i for i, tag in enumerate(CONTEXT_TAGS)}
+TAG_FLAG: dict[str, int] = {
+    **{tag: bit for tag, bit in FLAG_BITS.items() if tag != "h"},
+    **{tag: FLAG_BITS["h"] for tag in HEADING_TAGS},
+}
+CLASS_SPLIT_RE = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+MAX_CLASS_TOKENS = 24
+MAX_CLASS_CHARS = 400
+BR_RUN_SPLIT = 2
+"""This many <br> in a row (with only whitespace between) end a block, as a blank line does."""
+
+
+class ClassChain(NamedTuple):
+    """Class/id tokens of an element, linked to its nearest ancestor that has any.
+
+    Blocks under the same element share one chain object, so later stages can compute
+    per-element values once (keyed by identity) instead of once per block.
+    """
+
+    parent: ClassChain | None
+    tokens: tuple[str, ...]
+
+    def all_tokens(self) -> tuple[str, ...]:
+        """Every token from the outermost ancestor down to this element."""
+        parts: list[tuple[str, ...]] = []
+        node: ClassChain | None = self
+        while node is not None:
+            parts.append(node.tokens)
+            node = node.parent
+        return tuple(t for part in reversed(parts) for t in part)
+
+
+class Block(NamedTuple):
+    """One run of text between block-level boundaries (a NamedTuple: cheap to build per page)."""
+
+    index: int
+    text: str
+    anchor_chars: int
+    element: etree._Element
+    tag: str
+    tag_path: str
+    depth: int
+    flags: int
+    own_tokens: tuple[str, ...]
+    classes: ClassChain | None
+
+    @property
+    def ancestor_tokens(self) -> tuple[str, ...]:
+        """Class/id tokens of the block's element and all its ancestors, outermost first."""
+        return self.classes.all_tokens() if self.classes is not None else ()
+
+    def inside(self, tag: str) -> bool:
+        """Whether the block's element is (or lies inside) a `tag`; "h" means any heading."""
+        return bool(self.flags & FLAG_BITS[tag])
+
+
+def split_class(raw: str) -> tuple[str, ...]:
+    """Lower-case words of class/id values ("mainContent nav-bar" -> main, content, nav, bar).
+
+    Only the first MAX_CLASS_TOKENS are kept: utility-class frameworks put hundreds of
+    styling words on one element, and they say nothing the first few do not.
+    """
+    words = [t.lower() for t in CLASS_SPLIT_RE.split(raw[:MAX_CLASS_CHARS]) if t]
+    return tuple(words[:MAX_CLASS_TOKENS])
+
+
+def _start_root(doc: Document | etree._Element) -> etree._Element:
+    return doc.root if isinstance(doc, Document) else doc
+
+
+def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> list[Block]:
+    """Walk the tree once and cut its text into blocks where a browser starts a new line.
+
+    Inline tags (a, span, b, font ...) never split; block-level tags and runs of <br> do.
+    Each block belongs to the innermost block-level element around it.
+    """
+    root = _start_root(doc)
+    blocks: list[Block] = []
+    buf: list[str] = []
+    anchor = 0
+    a_open = 0
+    br_run = 0
+    truncated = False
+    split_memo: dict[str, tuple[str, ...]] = {}
+
+    def own_tokens(cls: str | None, ident: str | None) -> tuple[str, ...]:
+        raw = f"{cls or ''} {ident or ''}"
+        found = split_memo.get(raw)
+        if found is None:
+            found = split_memo[raw] = split_class(raw)
+        return found
+
+    # Per open element: (cumulative flags, class chain, owner); the owner is the innermost
+    # block-level element: (element, tag, path, depth, own tokens).
+    root_own = split_class(f"{root.get('class') or ''} {root.get('id') or ''}")
+    root_chain = ClassChain(None, root_own) if root_own else None
+    stack: list[tuple[int, ClassChain | None, tuple]] = [
+        (0, root_chain, (root, root.tag, root.tag, 0, root_own))
+    ]
+
+    def flush() -> None:
+        nonlocal anchor, truncated
+        if buf:
+            text = " ".join("".join(buf).split())
+            buf.clear()
+            if text:
+                if len(blocks) >= config.max_blocks:
+                    truncated = True
+                else:
+                    flags, chain, owner = stack[-1]
+                    blocks.append(Block(
+                        len(blocks), text, min(anchor, len(text)), owner[0], owner[1],
+                        owner[2], owner[3], flags, owner[4], chain,
+                    ))
+        anchor = 0
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    next(walker)  # the root itself is already on the stack
+    if root.text:
+        buf.append(root.text)
+    for event, el in walker:
+        tag = el.tag
+        if event == "start":
+            if tag in SKIPPED_TAGS or not isinstance(tag, str):
+                walker.skip_subtree()  # its end event still comes, for the tail
+                stack.append(stack[-1])
+                continue
+            flags, chain, owner = stack[-1]
+            cls, ident = el.get("class"), el.get("id")
+            own = own_tokens(cls, ident) if (cls or ident) else ()
+            if own:
+                chain = ClassChain(chain, own)
+            flags |= TAG_FLAG.get(tag, 0)
+            if tag in BLOCK_TAGS:
+                if buf:
+                    flush()
+                br_run = 0
+                owner = (el, tag, f"{owner[2]}/{tag}", owner[3] + 1, own)
+            elif tag == "br":
+                br_run += 1
+                if br_run >= BR_RUN_SPLIT:
+                    flush()
+                else:
+                    buf.append(" ")
+            elif tag == "a":
+                a_open += 1
+            stack.append((flags, chain, owner))
+            text = el.text
+            if text and (buf or not text.isspace()):
+                buf.append(text)
+                if a_open or br_run:
+                    stripped = len(text.strip())
+                    if stripped:
+                        br_run = 0
+                        anchor += stripped if a_open else 0
+        else:
+            if tag in BLOCK_TAGS:
+                if buf:
+                    flush()
+            elif tag == "a" and a_open:
+                a_open -= 1
+            if len(stack) > 1:
+                stack.pop()
+            tail = el.tail
+            if tail and (buf or not tail.isspace()):
+                buf.append(tail)
+                if a_open or br_run:
+                    stripped = len(tail.strip())
+                    if stripped:
+                        br_run = 0
+                        anchor += stripped if a_open else 0
+    flush()
+    if truncated:
+        warnings.warn(
+            f"page has more than {config.max_blocks:,} blocks; the rest were dropped "
+            "(raise max_blocks / --max-blocks to keep them)", BoilerplateWarning, stacklevel=2,
+        )
+    return blocks

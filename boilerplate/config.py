@@ -1,0 +1,75 @@
+"""Every tag set, limit and threshold of the pipeline, in one place shared by API and CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Elements whose content is never visible text on a rendered page.
+DROPPED_TAGS: tuple[str, ...] = (
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object",
+    "embed", "canvas", "video", "audio", "select", "datalist",
+)
+# Subtrees kept in the tree (the title lives there) but never turned into blocks.
+SKIPPED_TAGS: frozenset[str] = frozenset({"head", "title"})
+
+# Elements that start a new line box in a browser: text never runs across them.
+BLOCK_TAGS: frozenset[str] = frozenset({
+    "html", "body", "p", "div", "li", "ul", "ol", "dl", "dd", "dt", "td", "th", "tr",
+    "table", "thead", "tbody", "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "pre", "section", "article", "nav", "aside", "header", "footer", "form",
+    "fieldset", "legend", "figure", "figcaption", "main", "address", "hr", "center",
+    "details", "summary", "menu", "dir", "frameset", "frame", "noframes", "hgroup",
+    "dialog", "search",
+})
+
+# Ancestor tags whose presence is recorded as a per-block flag, in bit order.
+CONTEXT_TAGS: tuple[str, ...] = (
+    "a", "li", "nav", "header", "footer", "aside", "form", "h", "p", "td", "article", "main",
+    "blockquote", "pre", "figure", "table",
+)
+HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+# Class/id words that hint at main content or at page chrome. A word matches a class/id
+# token that equals it or starts with it (so "nav" matches "navbar", "comment" "comments").
+CONTENT_WORDS: tuple[str, ...] = (
+    "article", "content", "post", "entry", "story", "body", "main", "text", "detail",
+)
+CHROME_WORDS: tuple[str, ...] = (
+    "nav", "menu", "footer", "header", "sidebar", "share", "social", "comment", "related",
+    "recommend", "ad", "promo", "breadcrumb", "copyright", "tag", "widget", "banner",
+    "subscribe", "newsletter", "login", "author", "date", "meta", "caption", "hidden",
+)
+# Words matched only exactly: as prefixes they would hit unrelated tokens ("ad" in "address").
+EXACT_ONLY_WORDS: frozenset[str] = frozenset({"ad", "ads", "tag", "meta", "date", "text", "body"})
+
+# Tag names with their own one-hot column; anything else falls into "other".
+TAG_COLUMNS: tuple[str, ...] = (
+    "p", "div", "td", "li", "h", "pre", "blockquote", "dd", "dt", "th", "figcaption",
+    "caption", "article", "section", "body", "form", "center", "tr", "table", "ul", "header",
+    "footer", "nav", "aside", "main", "address", "summary", "legend",
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Limits and knobs of one pipeline run; the CLI builds it from its options."""
+
+    max_bytes: int = 32 * 1024 * 1024
+    """Refuse pages larger than this (bytes of markup), before parsing."""
+    max_blocks: int = 50_000
+    """Keep at most this many blocks of a page; the rest are dropped with a warning."""
+    line_width: int = 80
+    """Columns of the virtual line used for text density (CJK characters take 2)."""
+    context_window: int = 2
+    """How many previous and next blocks lend their features to a block."""
+    class_hash_buckets: int = 32
+    """Width of the hashed bag of class/id tokens."""
+    detect_sample_bytes: int = 65_536
+    """How much of an undeclared page the charset detector reads."""
+    meta_sniff_bytes: int = 16_384
+    """How far into the page to look for a <meta charset> declaration."""
+    max_replacement_share: float = 0.001
+    """A declared charset is trusted when at most this share of characters fail to decode."""
+
+
+DEFAULT_CONFIG = Config()

@@ -1,0 +1,286 @@
+"""Stage 3: one numeric row per block, with named columns that travel with any trained model."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .blocks import FLAG_BITS, Block
+from .config import (
+    CHROME_WORDS,
+    CONTENT_WORDS,
+    CONTEXT_TAGS,
+    DEFAULT_CONFIG,
+    EXACT_ONLY_WORDS,
+    TAG_COLUMNS,
+    Config,
+)
+from .text import CJK_RE, TOKEN_RE, WIDE_RE
+
+PUNCTUATION = (
+    ".,;:!?\"'()[]{}-/|\u2013\u2014\u2026\u00b7\u2022\u00ab\u00bb\u201c\u201d\u2018\u2019"
+    "\u3002\uff01\uff1f\uff0c\u3001\uff1b\uff1a\uff08\uff09\u3010\u3011\u300a\u300b\u300c\u300d"
+)
+SENTENCE_ENDS = ".!?\u2026\u3002\uff01\uff1f"
+COMMAS = ",;\uff0c\u3001\uff1b"
+DIGITS = "0123456789"
+
+
+def _ascii_deletions(chars: str) -> bytes:
+    return "".join(c for c in chars if c.isascii()).encode("ascii")
+
+
+def _char_class(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(chars) + "]")
+
+
+# ASCII text is counted with bytes.translate (pure C); other text with one regex per class.
+ASCII_PUNCT, ASCII_ENDS, ASCII_COMMAS = (
+    _ascii_deletions(PUNCTUATION), _ascii_deletions(SENTENCE_ENDS), _ascii_deletions(COMMAS),
+)
+ASCII_UPPER = bytes(range(65, 91))
+# Maps every ASCII byte that is not \\w to a space: \\w+ runs of ASCII text are then its split().
+ASCII_WORDS_ONLY = bytes(c if chr(c).isalnum() or c == 95 else 32 for c in range(128)) + bytes(
+    range(128, 256)
+)
+PUNCT_RE, ENDS_RE, COMMAS_RE, DIGITS_RE = (
+    _char_class(PUNCTUATION), _char_class(SENTENCE_ENDS), _char_class(COMMAS), _char_class(DIGITS)
+)
+UPPER_RE = re.compile("[A-Z\u00c0-\u00de\u0391-\u03a9\u0410-\u042f]")
+ALL_LINK_DENSITY = 0.95
+"""Link density at or above which a block counts as entirely a link (menus, tag clouds)."""
+
+TEXT_COLUMNS: tuple[str, ...] = (
+    "n_tokens", "log_tokens", "log_chars", "cjk_share", "text_density", "mean_token_len",
+    "punct_ratio", "sentence_ends", "sentence_ends_per_token", "commas_per_token",
+    "digit_ratio", "upper_ratio", "link_density", "all_link", "heading_level", "depth",
+)
+WORD_KEYWORDS: tuple[str, ...] = CONTENT_WORDS + CHROME_WORDS
+CONTEXT_SOURCE: tuple[str, ...] = (
+    "log_tokens", "link_density", "text_density", "sentence_ends_per_token",
+)
+
+
+def _context_names(window: int) -> list[str]:
+    """Names of neighbour columns: prev2_log_tokens ... next2_sentence_ends_per_token."""
+    offsets = [-k for k in range(window, 0, -1)] + list(range(1, window + 1))
+    return [f"{'prev' if o < 0 else 'next'}{abs(o)}_{name}"
+            for o in offsets for name in CONTEXT_SOURCE]
+
+
+def feature_names(config: Config = DEFAULT_CONFIG) -> tuple[str, ...]:
+    """Column names in order; a model stores them and refuses a featurizer that differs."""
+    return (
+        *TEXT_COLUMNS,
+        "rel_index", "rel_offset", "tokens_over_max", "token_share", "page_log_blocks",
+        "page_log_tokens", "page_link_density",
+        *(f"tag_{t}" for t in TAG_COLUMNS), "tag_other",
+        *(f"in_{t}" for t in CONTEXT_TAGS),
+        *(f"own_{w}" for w in WORD_KEYWORDS),
+        *(f"anc_{w}" for w in WORD_KEYWORDS),
+        *(f"class_hash_{i:02d}" for i in range(config.class_hash_buckets)),
+        *_context_names(config.context_window),
+    )
+
+
+@dataclass(frozen=True)
+class FeatureMatrix:
+    """Features of one page (or many stacked): rows are blocks, columns are `names`."""
+
+    names: tuple[str, ...]
+    values: np.ndarray
+
+    def column(self, name: str) -> np.ndarray:
+        """One feature for every block, by name."""
+        return self.values[:, self.names.index(name)]
+
+
+def _keyword_tables() -> tuple[dict[str, int], dict[str, int], tuple[int, ...]]:
+    """Lookup tables for _word_hits: exact words, prefix words, and the prefix lengths."""
+    exact: dict[str, int] = {}
+    prefix: dict[str, int] = {}
+    for i, word in enumerate(WORD_KEYWORDS):
+        exact[word] = exact.get(word, 0) | 1 << i
+        if word not in EXACT_ONLY_WORDS:
+            prefix[word] = prefix.get(word, 0) | 1 << i
+    return exact, prefix, tuple(sorted({len(w) for w in prefix}))
+
+
+def _word_hits(token: str, tables: tuple[dict[str, int], dict[str, int], tuple[int, ...]]) -> int:
+    """Bitmask of the keywords a class/id token matches (exactly, or as a prefix)."""
+    exact, prefix, lengths = tables
+    mask = exact.get(token, 0)
+    for length in lengths:
+        if length >= len(token):
+            break
+        mask |= prefix.get(token[:length], 0)
+    return mask
+
+
+def _class_columns(blocks: Sequence[Block], buckets: int) -> tuple[np.ndarray, ...]:
+    """Keyword masks (own element, all ancestors) and hashed token counts per block.
+
+    Works per element of the class chain, memoised by identity, so a deep page costs the
+    number of distinct elements with a class, not blocks times ancestors.
+    """
+    tables = _keyword_tables()
+    memo: dict[tuple[str, ...], tuple[int, list[int]]] = {}
+    token_memo: dict[str, tuple[int, int]] = {}
+
+    def info(tokens: tuple[str, ...]) -> tuple[int, list[int]]:
+        found = memo.get(tokens)
+        if found is None:
+            mask, hashes = 0, []
+            for token in tokens:
+                hit = token_memo.get(token)
+                if hit is None:
+                    hit = token_memo[token] = (
+                        _word_hits(token, tables), zlib.crc32(token.encode("utf-8")) % buckets
+                    )
+                mask |= hit[0]
+                hashes.append(hit[1])
+            found = memo[tokens] = (mask, hashes)
+        return found
+
+    # Row 0 stands for "no class anywhere above"; every chain node gets a row after its parent.
+    row_of: dict[int, int] = {}
+    masks, parents, depths = [0], [0], [0]
+    cell_rows: list[int] = []
+    cell_cols: list[int] = []
+    own_masks: dict[tuple[str, ...], int] = {(): 0}
+    block_rows, block_own = [], []
+    for block in blocks:
+        chain = block.classes
+        if chain is not None and id(chain) not in row_of:
+            path = []
+            node = chain
+            while node is not None and id(node) not in row_of:
+                path.append(node)
+                node = node.parent
+            base = row_of[id(node)] if node is not None else 0
+            for node in reversed(path):
+                mask, hashes = info(node.tokens)
+                row = len(masks)
+                masks.append(masks[base] | mask)
+                parents.append(base)
+                depths.append(depths[base] + 1)
+                cell_rows.extend([row] * len(hashes))
+                cell_cols.extend(hashes)
+                base = row_of[id(node)] = row
+        block_rows.append(row_of[id(chain)] if chain is not None else 0)
+        own = own_masks.get(block.own_tokens)
+        if own is None:
+            own = own_masks[block.own_tokens] = info(block.own_tokens)[0]
+        block_own.append(own)
+    counts = np.zeros((len(masks), buckets), dtype=np.float32)
+    if cell_rows:
+        rows, cols = np.array(cell_rows), np.array(cell_cols)
+        counts += np.bincount(rows * buckets + cols, minlength=counts.size).reshape(counts.shape)
+    depth = np.array(depths)
+    parent = np.array(parents)
+    for level in range(2, int(depth.max()) + 1):  # each level adds its parents' sums
+        rows = np.flatnonzero(depth == level)
+        counts[rows] += counts[parent[rows]]
+    bits = np.array([1 << i for i in range(len(WORD_KEYWORDS))], dtype=np.int64)
+    anc_mask = np.array(masks, dtype=np.int64)[block_rows]
+    own_mask = np.array(block_own, dtype=np.int64)
+    return (
+        ((own_mask[:, None] & bits) != 0).astype(np.float32),
+        ((anc_mask[:, None] & bits) != 0).astype(np.float32),
+        counts[block_rows],
+    )
+
+
+def _text_counts(block: Block) -> tuple[int, ...]:
+    """Raw character-class counts of one block, with a handful of C-level calls."""
+    text = block.text
+    n_chars = len(text)
+    if text.isascii():
+        raw = text.encode("ascii")
+        n_tokens = len(raw.translate(ASCII_WORDS_ONLY).split())
+        cjk = 0
+        width = n_chars
+        punct = n_chars - len(raw.translate(None, ASCII_PUNCT))
+        ends = n_chars - len(raw.translate(None, ASCII_ENDS))
+        commas = n_chars - len(raw.translate(None, ASCII_COMMAS))
+        digits = n_chars - len(raw.translate(None, b"0123456789"))
+        upper = n_chars - len(raw.translate(None, ASCII_UPPER))
+    else:
+        n_tokens = len(TOKEN_RE.findall(text))
+        cjk = len(CJK_RE.findall(text))
+        width = n_chars + len(WIDE_RE.findall(text))
+        punct = len(PUNCT_RE.findall(text))
+        ends = len(ENDS_RE.findall(text))
+        commas = len(COMMAS_RE.findall(text))
+        digits = len(DIGITS_RE.findall(text))
+        upper = len(UPPER_RE.findall(text)) if cjk < n_chars // 2 else 0
+    tag = block.tag
+    heading = int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() else 0
+    return (n_tokens, n_chars, cjk, width, punct, ends, commas, digits, upper,
+            block.anchor_chars, heading, block.depth)
+
+
+def _text_columns(counts: np.ndarray, line_width: int) -> np.ndarray:
+    """TEXT_COLUMNS from the raw counts, vectorised over the page."""
+    (n_tokens, n_chars, cjk, width, punct, ends, commas, digits, upper, anchor, heading,
+     depth) = counts.T
+    per_token = 1.0 / np.maximum(n_tokens, 1.0)
+    lines = np.ceil(width / line_width)
+    link_density = anchor / n_chars
+    non_cjk_tokens = n_tokens - cjk
+    mean_len = np.where(non_cjk_tokens > 0, (n_chars - cjk) / np.maximum(non_cjk_tokens, 1), 1.0)
+    return np.stack([
+        n_tokens, np.log1p(n_tokens), np.log1p(n_chars), cjk / n_chars, n_tokens / lines,
+        mean_len, punct / n_chars, ends, ends * per_token, commas * per_token,
+        digits / n_chars, upper / n_chars, link_density,
+        (link_density >= ALL_LINK_DENSITY).astype(np.float32), heading, depth,
+    ], axis=1)
+
+
+def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG) -> FeatureMatrix:
+    """Compute every feature of a page's blocks in one pass plus a few array operations."""
+    names = feature_names(config)
+    n = len(blocks)
+    if n == 0:
+        return FeatureMatrix(names, np.zeros((0, len(names)), dtype=np.float32))
+    counts = np.array([_text_counts(b) for b in blocks], dtype=np.float32)
+    text = _text_columns(counts, config.line_width)
+    tokens, chars = counts[:, 0], counts[:, 1]
+    total_tokens = float(tokens.sum())
+
+    page = np.empty((n, 7), dtype=np.float32)
+    page[:, 0] = np.arange(n) / max(n - 1, 1)
+    page[:, 1] = (np.cumsum(tokens) - tokens) / max(total_tokens, 1.0)
+    page[:, 2] = tokens / max(float(tokens.max()), 1.0)
+    page[:, 3] = tokens / max(total_tokens, 1.0)
+    page[:, 4] = np.log1p(n)
+    page[:, 5] = np.log1p(total_tokens)
+    page[:, 6] = float(counts[:, 9].sum()) / max(float(chars.sum()), 1.0)
+
+    tag_index = {t: i for i, t in enumerate(TAG_COLUMNS)}
+    tag_ids = [
+        tag_index["h"] if b.tag[:1] == "h" and b.tag[1:].isdigit()
+        else tag_index.get(b.tag, len(TAG_COLUMNS)) for b in blocks
+    ]
+    tags = np.zeros((n, len(TAG_COLUMNS) + 1), dtype=np.float32)
+    tags[np.arange(n), tag_ids] = 1.0
+
+    bits = np.array([FLAG_BITS[t] for t in CONTEXT_TAGS], dtype=np.int64)
+    flags = np.array([b.flags for b in blocks], dtype=np.int64)
+    in_tags = ((flags[:, None] & bits[None, :]) != 0).astype(np.float32)
+
+    own, anc, hashed = _class_columns(blocks, config.class_hash_buckets)
+
+    source = text[:, [TEXT_COLUMNS.index(c) for c in CONTEXT_SOURCE]]
+    window = config.context_window
+    padded = np.zeros((n + 2 * window, source.shape[1]), dtype=np.float32)
+    padded[window:window + n] = source
+    offsets = [-k for k in range(window, 0, -1)] + list(range(1, window + 1))
+    context = np.concatenate([padded[window + o:window + o + n] for o in offsets], axis=1)
+
+    values = np.concatenate([text, page, tags, in_tags, own, anc, hashed, context], axis=1)
+    return FeatureMatrix(names, values.astype(np.float32, copy=False))

@@ -1,0 +1,247 @@
+"""Stage 1: page bytes to a clean lxml tree, decoding legacy charsets the way browsers do."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .config import DEFAULT_CONFIG, DROPPED_TAGS, Config
+from .errors import DocumentTooLargeError, EmptyDocumentError, NotHTMLError
+
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it shares its first two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Signatures of binary formats that are sometimes served or saved as .html.
+BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"RIFF", "a RIFF (WebP/WAV/AVI) file"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ", "xz data"),
+    (b"\x7fELF", "an ELF executable"),
+    (b"OggS", "an Ogg stream"),
+    (b"ID3", "an MP3 file"),
+    (b"\x00\x00\x01\x00", "an icon"),
+)
+
+# Labels that browsers (WHATWG Encoding Standard) decode with a wider superset codec.
+CHARSET_ALIASES: dict[str, str] = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+    "chinese": "gb18030", "csgb2312": "gb18030", "euc-cn": "gb18030", "cp936": "gb18030",
+    "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
+    "ascii": "cp1252", "iso8859-1": "cp1252", "l1": "cp1252",
+    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+    "ms_kanji": "cp932", "windows-31j": "cp932",
+    "euc-kr": "cp949", "ks_c_5601-1987": "cp949", "korean": "cp949",
+    "big5": "big5hkscs", "tis-620": "cp874", "iso-8859-11": "cp874",
+    "iso-8859-9": "cp1254", "utf8": "utf-8", "unicode": "utf-8", "utf-16": "utf-16-le",
+}
+
+# Multi-byte legacy codecs: a page that decodes as UTF-8 but declares one of the single-byte
+# ones is UTF-8 (a wrong declaration, common after re-saving), since random legacy text is
+# almost never valid UTF-8.
+SINGLE_BYTE_PREFIXES: tuple[str, ...] = ("cp125", "iso8859", "latin", "koi8", "mac", "cp874")
+
+META_CHARSET_RE = re.compile(
+    rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE
+)
+XML_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:\-]+)""")
+XML_DECL_STR_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+XML_DECL_STR_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+# C0 controls other than tab/LF/CR: libxml2 rejects them. They never occur inside a UTF-8
+# multi-byte sequence, so deleting them from the encoded bytes is safe.
+CONTROL_BYTES = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32))
+HIDING_ATTRIBUTES = etree.XPath("//@style | //@hidden")
+HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+BINARY_SAMPLE_BYTES = 4096
+MAX_CONTROL_SHARE = 0.05
+"""Share of C0 control bytes in the first KBs above which input is binary, not text."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed page: the cleaned tree plus how its bytes were read."""
+
+    root: etree._Element
+    encoding: str
+    url: str | None = None
+
+
+def normalize_charset(label: str | None) -> str | None:
+    """Map a declared charset label to the Python codec a browser would really use."""
+    if not label:
+        return None
+    name = label.strip().strip("\"'").lower()
+    name = CHARSET_ALIASES.get(name, name)
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return CHARSET_ALIASES.get(codec, codec)
+
+
+def sniff_declared_charset(data: bytes, config: Config = DEFAULT_CONFIG) -> str | None:
+    """Find the charset the page declares in an XML declaration or a <meta> tag."""
+    head = data[: config.meta_sniff_bytes]
+    match = XML_DECL_RE.match(head) or META_CHARSET_RE.search(head)
+    return normalize_charset(match.group(1).decode("ascii")) if match else None
+
+
+def _decode_tolerant(data: bytes, codec: str, config: Config) -> str | None:
+    """Decode with a declared codec, accepting a few broken sequences as real pages have."""
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        pass
+    except LookupError:
+        return None
+    text = data.decode(codec, errors="replace")
+    broken = text.count("\ufffd")
+    return text if broken <= max(16, config.max_replacement_share * len(text)) else None
+
+
+def _check_binary(data: bytes, where: str) -> None:
+    """Refuse images, archives and other binaries with a message naming what they are."""
+    for magic, what in BINARY_MAGIC:
+        if data.startswith(magic):
+            raise NotHTMLError(f"{where}: input is {what}, not HTML")
+    sample = data[:BINARY_SAMPLE_BYTES]
+    controls = len(sample) - len(sample.translate(None, bytes(range(9)) + bytes(range(14, 32))))
+    if controls > MAX_CONTROL_SHARE * len(sample):
+        raise NotHTMLError(f"{where}: input looks binary ({controls} control bytes in the "
+                           f"first {len(sample)}), not HTML")
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 text of mostly ASCII markup has a zero byte in every other position."""
+    if len(sample) < 16:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.8 * len(odd) and even.count(0) < 0.2 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.8 * len(even) and odd.count(0) < 0.2 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _detect(data: bytes, config: Config) -> str | None:
+    """Guess the charset of an undeclared non-UTF-8 page from a sample of its bytes."""
+    from charset_normalizer import from_bytes  # imported here: only undeclared pages need it
+
+    best = from_bytes(data[: config.detect_sample_bytes]).best()
+    return normalize_charset(best.encoding) if best is not None else None
+
+
+def decode(
+    data: bytes, *, encoding: str | None = None, config: Config = DEFAULT_CONFIG,
+    where: str = "<input>",
+) -> tuple[str, str]:
+    """Bytes to text and the codec used: BOM, then transport or declared charset, then detection.
+
+    `encoding` is the charset the transport announced (HTTP header, WARC record). A page
+    that is valid UTF-8 wins over a declared single-byte charset, because such declarations
+    are often stale while a false UTF-8 match on legacy text is vanishingly rare.
+    """
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="replace"), codec
+    utf16 = _utf16_without_bom(data[:BINARY_SAMPLE_BYTES])
+    if utf16:
+        return data.decode(utf16, errors="replace"), utf16
+    _check_binary(data, where)
+    declared = normalize_charset(encoding) or sniff_declared_charset(data, config)
+    if declared and declared != "utf-8":
+        if declared.startswith(SINGLE_BYTE_PREFIXES) and not data.isascii():
+            try:
+                return data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                pass
+        text = _decode_tolerant(data, declared, config)
+        if text is not None:
+            return text, declared
+    text = _decode_tolerant(data, "utf-8", config)
+    if text is not None and (declared == "utf-8" or "\ufffd" not in text):
+        return text, "utf-8"
+    detected = _detect(data, config)
+    if detected:
+        text = _decode_tolerant(data, detected, config)
+        if text is not None:
+            return text, detected
+    return data.decode("cp1252", errors="replace"), "cp1252(fallback)"
+
+
+def _new_parser() -> etree.HTMLParser:
+    """A fresh parser per page: parsers keep state and are not safe to share across threads."""
+    return etree.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True,
+        no_network=True,
+    )
+
+
+def _drop_keep_tail(element: etree._Element) -> None:
+    """Remove an element but keep the text that follows it, as a browser hiding it would."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def parse(
+    data: bytes | str, *, encoding: str | None = None, url: str | None = None,
+    config: Config = DEFAULT_CONFIG, where: str = "<input>",
+) -> Document:
+    """Decode and parse a page, dropping everything a reader never sees.
+
+    Raises a BoilerplateError subclass for empty, binary or oversized input; malformed
+    markup is repaired by libxml2's HTML parser. Nesting deeper than libxml2's limit
+    (2048 elements with huge_tree) is cut there.
+    """
+    size = len(data)
+    if size > config.max_bytes:
+        raise DocumentTooLargeError(
+            f"{where}: page is {size:,} bytes, above the limit of {config.max_bytes:,} "
+            "(raise max_bytes / --max-bytes to accept it)"
+        )
+    if isinstance(data, str):
+        text, used = data.lstrip("\ufeff"), "str"
+    else:
+        text, used = decode(data, encoding=encoding, config=config, where=where)
+    if not text.strip():
+        raise EmptyDocumentError(f"{where}: page is empty")
+    if text.startswith("<?xml") or text.lstrip().startswith("<?xml"):
+        text = XML_DECL_STR_RE.sub("", text, count=1)
+    markup = text.encode("utf-8", errors="replace").translate(None, CONTROL_BYTES)
+    root = etree.fromstring(markup, _new_parser())
+    if root is None:
+        raise EmptyDocumentError(f"{where}: page has no markup or text")
+    etree.strip_elements(root, *DROPPED_TAGS, with_tail=False)
+    drop_hidden(root)
+    return Document(root=root, encoding=used, url=url)
+
+
+def drop_hidden(root: etree._Element) -> None:
+    """Remove elements a browser would not show (hidden attribute, display:none inline)."""
+    for value in HIDING_ATTRIBUTES(root):
+        if value.attrname == "hidden" or HIDING_STYLE_RE.search(value):
+            element = value.getparent()
+            if element is not None and element is not root and element.getparent() is not None:
+                _drop_keep_tail(element)
