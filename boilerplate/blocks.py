@@ -51,6 +51,7 @@ class Block(NamedTuple):
     index: int
     text: str
     anchor_chars: int
+    """Non-space characters of the text that sit inside links."""
     element: etree._Element
     tag: str
     tag_path: str
@@ -67,6 +68,10 @@ class Block(NamedTuple):
     def inside(self, tag: str) -> bool:
         """Whether the block's element is (or lies inside) a `tag`; "h" means any heading."""
         return bool(self.flags & FLAG_BITS[tag])
+
+
+def _count_spaces(text: str) -> int:
+    return len(text) - len("".join(text.split()))
 
 
 def split_class(raw: str) -> tuple[str, ...]:
@@ -123,8 +128,9 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
                     truncated = True
                 else:
                     flags, chain, owner = stack[-1]
+                    visible = len(text) - text.count(" ")
                     blocks.append(Block(
-                        len(blocks), text, min(anchor, len(text)), owner[0], owner[1],
+                        len(blocks), text, min(anchor, visible), owner[0], owner[1],
                         owner[2], owner[3], flags, owner[4], chain,
                     ))
         anchor = 0
@@ -164,10 +170,10 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
             if text and (buf or not text.isspace()):
                 buf.append(text)
                 if a_open or br_run:
-                    stripped = len(text.strip())
-                    if stripped:
+                    visible = len(text) - _count_spaces(text)
+                    if visible:
                         br_run = 0
-                        anchor += stripped if a_open else 0
+                        anchor += visible if a_open else 0
         else:
             if tag in BLOCK_TAGS:
                 if buf:
@@ -180,10 +186,10 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
             if tail and (buf or not tail.isspace()):
                 buf.append(tail)
                 if a_open or br_run:
-                    stripped = len(tail.strip())
-                    if stripped:
+                    visible = len(tail) - _count_spaces(tail)
+                    if visible:
                         br_run = 0
-                        anchor += stripped if a_open else 0
+                        anchor += visible if a_open else 0
     flush()
     if truncated:
         warnings.warn(

@@ -220,17 +220,17 @@ def _text_counts(block: Block) -> tuple[int, ...]:
         upper = len(UPPER_RE.findall(text)) if cjk < n_chars // 2 else 0
     tag = block.tag
     heading = int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() else 0
+    visible = n_chars - text.count(" ")
     return (n_tokens, n_chars, cjk, width, punct, ends, commas, digits, upper,
-            block.anchor_chars, heading, block.depth)
+            block.anchor_chars / visible, heading, block.depth)
 
 
 def _text_columns(counts: np.ndarray, line_width: int) -> np.ndarray:
     """TEXT_COLUMNS from the raw counts, vectorised over the page."""
-    (n_tokens, n_chars, cjk, width, punct, ends, commas, digits, upper, anchor, heading,
+    (n_tokens, n_chars, cjk, width, punct, ends, commas, digits, upper, link_density, heading,
      depth) = counts.T
     per_token = 1.0 / np.maximum(n_tokens, 1.0)
     lines = np.ceil(width / line_width)
-    link_density = anchor / n_chars
     non_cjk_tokens = n_tokens - cjk
     mean_len = np.where(non_cjk_tokens > 0, (n_chars - cjk) / np.maximum(non_cjk_tokens, 1), 1.0)
     return np.stack([
@@ -259,7 +259,7 @@ def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG) -> Featu
     page[:, 3] = tokens / max(total_tokens, 1.0)
     page[:, 4] = np.log1p(n)
     page[:, 5] = np.log1p(total_tokens)
-    page[:, 6] = float(counts[:, 9].sum()) / max(float(chars.sum()), 1.0)
+    page[:, 6] = float((counts[:, 9] * chars).sum()) / max(float(chars.sum()), 1.0)
 
     tag_index = {t: i for i, t in enumerate(TAG_COLUMNS)}
     tag_ids = [
@@ -284,3 +284,23 @@ def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG) -> Featu
 
     values = np.concatenate([text, page, tags, in_tags, own, anc, hashed, context], axis=1)
     return FeatureMatrix(names, values.astype(np.float32, copy=False))
+
+
+def block_table(blocks: Sequence[Block], features: FeatureMatrix) -> list[dict]:
+    """Per-block rows for people: text, where it sits, and the features a model leans on most."""
+    rows = []
+    for block, values in zip(blocks, features.values, strict=True):
+        named = dict(zip(features.names, values.tolist(), strict=True))
+        rows.append({
+            "index": block.index,
+            "tag": block.tag,
+            "text": block.text,
+            "n_tokens": int(named["n_tokens"]),
+            "link_density": round(named["link_density"], 3),
+            "text_density": round(named["text_density"], 3),
+            "context": ",".join(t for t in CONTEXT_TAGS if block.inside(t)) or "-",
+            "tag_path": block.tag_path,
+            "classes": " ".join(block.ancestor_tokens[-8:]),
+            "features": {k: round(v, 4) for k, v in named.items() if v},
+        })
+    return rows

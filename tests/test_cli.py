@@ -1,0 +1,75 @@
+import gzip
+import json
+import subprocess
+import sys
+
+from boilerplate import __version__
+from boilerplate.cli import main
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_no_command_is_a_usage_error(capsys):
+    assert main([]) == 2
+    assert "usage" in capsys.readouterr().err
+
+
+def test_blocks_table(fixtures, capsys):
+    assert main(["blocks", str(fixtures / "en_news.html")]) == 0
+    out = capsys.readouterr().out
+    assert "en_news.html" in out and "tokens" in out and "Riverside City Council voted" in out
+
+
+def test_blocks_json(fixtures, capsys):
+    assert main(["blocks", "--json", str(fixtures / "zh_portal_gbk.html")]) == 0
+    page = json.loads(capsys.readouterr().out)
+    texts = [b["text"] for b in page["blocks"]]
+    assert "您此时的心情" in texts
+    assert all({"index", "tag", "n_tokens", "link_density", "features"} <= set(b)
+               for b in page["blocks"])
+
+
+def test_bad_path_reported_and_others_processed(fixtures, tmp_path, capsys):
+    binary = tmp_path / "image.html"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    code = main(["blocks", "--json", str(tmp_path / "missing.html"), str(binary), str(empty),
+                 str(fixtures / "en_news.html")])
+    captured = capsys.readouterr()
+    assert code == 2
+    err = captured.err.splitlines()
+    assert any("missing.html" in line and "no such file" in line for line in err)
+    assert any("image.html" in line and "PNG" in line for line in err)
+    assert any("empty.html" in line and "empty" in line for line in err)
+    assert "Traceback" not in captured.err
+    assert json.loads(captured.out.splitlines()[-1])["id"].endswith("en_news.html")
+
+
+def test_unparseable_page_exits_1(tmp_path, capsys):
+    binary = tmp_path / "a.html"
+    binary.write_bytes(b"%PDF-1.4" + bytes(range(200)))
+    assert main(["blocks", str(binary)]) == 1
+
+
+def test_directory_and_gzip_inputs(fixtures, tmp_path, capsys):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.html.gz").write_bytes(
+        gzip.compress((fixtures / "en_news.html").read_bytes()))
+    (tmp_path / "a.htm").write_bytes(b"<p>hello there</p>")
+    (tmp_path / "notes.txt").write_text("not a page")
+    assert main(["blocks", "--json", str(tmp_path)]) == 0
+    ids = [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()]
+    assert [i.rsplit("/", 1)[-1] for i in ids] == ["a.htm", "b.html.gz"]
+
+
+def test_console_script_and_stdin(fixtures):
+    result = subprocess.run(
+        [sys.executable, "-m", "boilerplate", "blocks", "--json", "-"],
+        input=(fixtures / "en_news.html").read_bytes(), capture_output=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "-"

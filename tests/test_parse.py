@@ -1,0 +1,150 @@
+import time
+
+import pytest
+from lxml import etree
+
+from boilerplate.config import Config
+from boilerplate.errors import (
+    BoilerplateError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    NotHTMLError,
+)
+from boilerplate.parse import decode, normalize_charset, parse
+
+
+def visible_text(doc) -> str:
+    body = doc.root.find("body")
+    return " ".join("".join((body if body is not None else doc.root).itertext()).split())
+
+
+RUSSIAN = "Москва — столица России, крупнейший по численности населения город страны. " * 8
+FRENCH = "L'été dernier, à Genève, nous avons goûté une crème brûlée délicieuse. " * 8
+JAPANESE = "東京は日本の首都であり、世界で最も人口の多い都市圏の一つです。" * 8
+KOREAN = "서울은 대한민국의 수도이며 가장 큰 도시입니다. 한강이 도시를 가로지릅니다. " * 8
+CHINESE = "世界互联网大会在凝聚共识中勇毅前行，各方代表齐聚乌镇共商发展。" * 8
+
+
+def page(body: str, meta: str = "") -> str:
+    return f"<html><head>{meta}<title>t</title></head><body><p>{body}</p></body></html>"
+
+
+@pytest.mark.parametrize(("label", "codec", "text"), [
+    ("gb2312", "gbk", CHINESE),
+    ("GBK", "gbk", CHINESE),
+    ("Shift_JIS", "shift_jis", JAPANESE),
+    ("EUC-KR", "euc-kr", KOREAN),
+    ("windows-1251", "cp1251", RUSSIAN),
+    ("windows-1252", "cp1252", FRENCH),
+    ("iso-8859-1", "latin-1", FRENCH),
+])
+def test_declared_charsets_decode_right(label, codec, text):
+    data = page(text, f'<meta http-equiv="Content-Type" content="text/html; charset={label}">')
+    doc = parse(data.encode(codec))
+    assert text.split()[0] in visible_text(doc)
+    assert " ".join(text.split()) in visible_text(doc)
+
+
+def test_gbk_only_characters_decode_through_gb18030():
+    text = "镕基和喆在这里，还有𠮷字"  # 镕 and 喆 are outside GB2312; 𠮷 needs GB18030
+    data = page(text, '<meta charset="gb2312">').encode("gb18030")
+    assert text in visible_text(parse(data))
+    assert normalize_charset("GB2312") == "gb18030"
+
+
+def test_meta_charset_attribute_form():
+    data = page(KOREAN, '<meta charset="euc-kr">').encode("euc-kr")
+    assert KOREAN.split()[0] in visible_text(parse(data))
+
+
+def test_undeclared_utf8():
+    doc = parse(page(RUSSIAN + CHINESE).encode("utf-8"))
+    assert doc.encoding == "utf-8"
+    assert "столица" in visible_text(doc) and "乌镇" in visible_text(doc)
+
+
+def test_undeclared_legacy_is_detected():
+    doc = parse(page(RUSSIAN).encode("cp1251"))
+    assert "столица России" in visible_text(doc)
+    doc = parse(page(CHINESE).encode("gbk"))
+    assert "世界互联网大会" in visible_text(doc)
+
+
+def test_declared_latin1_but_really_utf8():
+    data = page(FRENCH, '<meta charset="iso-8859-1">').encode("utf-8")
+    text, codec = decode(data)
+    assert codec == "utf-8" and "été" in text
+
+
+def test_bom_wins_over_declaration():
+    data = b"\xef\xbb\xbf" + page(FRENCH, '<meta charset="windows-1251">').encode("utf-8")
+    assert "crème brûlée" in visible_text(parse(data))
+    data16 = page(JAPANESE).encode("utf-16")
+    assert "東京は日本の首都" in visible_text(parse(data16))
+
+
+def test_transport_charset_is_used():
+    data = page(RUSSIAN.replace("—", "-")).encode("koi8-r")
+    assert "столица России" in visible_text(parse(data, encoding="koi8-r"))
+
+
+def test_drops_invisible_elements():
+    html = """<html><head><style>p{}</style></head><body><script>var a=1;</script>
+    <noscript>enable js</noscript><template><p>tpl</p></template><svg><text>svg</text></svg>
+    <!-- a comment --><p>visible <span hidden>gone</span>kept</p>
+    <div style="display: none">hidden div</div><math><mi>x</mi></math>tail</body></html>"""
+    assert visible_text(parse(html)) == "visible kept tail"
+
+
+def test_xml_declaration_in_str_input():
+    doc = parse('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+                "<body><p>x</p></body></html>")
+    assert visible_text(doc) == "x"
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t ", ""])
+def test_empty_input_is_a_clear_error(data):
+    with pytest.raises(EmptyDocumentError, match="empty"):
+        parse(data, where="empty.html")
+
+
+@pytest.mark.parametrize("data", [
+    b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+    b"%PDF-1.7\n" + bytes(range(256)),
+    b"\x1f\x8b\x08\x00" + bytes(200),
+    bytes(range(256)) * 16,
+])
+def test_binary_input_is_a_clear_error(data):
+    with pytest.raises(NotHTMLError, match="bin.html"):
+        parse(data, where="bin.html")
+
+
+def test_nul_bytes_and_truncated_markup():
+    doc = parse(b"<html><body><p>a\x00b</p><div><p>unclosed <b>bold")
+    assert visible_text(doc) == "abunclosed bold"
+
+
+def test_size_limit_is_a_clear_error():
+    with pytest.raises(DocumentTooLargeError, match="max_bytes"):
+        parse(b"<p>x</p>" * 100, config=Config(max_bytes=100), where="big.html")
+
+
+def test_twenty_megabyte_page_in_bounded_time():
+    paragraphs = "<p>Some paragraph text here.</p>" * 650_000
+    data = f"<html><body>{paragraphs}</body></html>".encode()
+    assert len(data) > 20_000_000
+    start = time.monotonic()
+    doc = parse(data)
+    assert time.monotonic() - start < 30
+    assert len(doc.root.find("body")) == 650_000
+
+
+def test_deep_nesting_in_bounded_time():
+    data = "<html><body>" + "<div>" * 10_000 + "deep" + "</div>" * 10_000 + "</body></html>"
+    start = time.monotonic()
+    try:
+        doc = parse(data)
+    except BoilerplateError:
+        return
+    assert time.monotonic() - start < 10
+    assert isinstance(doc.root, etree._Element)
