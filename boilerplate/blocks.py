@@ -101,14 +101,8 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
     a_open = 0
     br_run = 0
     truncated = False
-    split_memo: dict[str, tuple[str, ...]] = {}
+    split_memo: dict[tuple[str | None, str | None], tuple[str, ...]] = {(None, None): ()}
 
-    def own_tokens(cls: str | None, ident: str | None) -> tuple[str, ...]:
-        raw = f"{cls or ''} {ident or ''}"
-        found = split_memo.get(raw)
-        if found is None:
-            found = split_memo[raw] = split_class(raw)
-        return found
 
     # Per open element: (cumulative flags, class chain, owner); the owner is the innermost
     # block-level element: (element, tag, path, depth, own tokens).
@@ -147,8 +141,10 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
                 stack.append(stack[-1])
                 continue
             flags, chain, owner = stack[-1]
-            cls, ident = el.get("class"), el.get("id")
-            own = own_tokens(cls, ident) if (cls or ident) else ()
+            key = (el.get("class"), el.get("id"))
+            own = split_memo.get(key)
+            if own is None:
+                own = split_memo[key] = split_class(f"{key[0] or ''} {key[1] or ''}")
             if own:
                 chain = ClassChain(chain, own)
             flags |= TAG_FLAG.get(tag, 0)

@@ -17,6 +17,8 @@ from .features import block_table, featurize
 from .parse import parse
 from .sources import SourceError, iter_pages
 
+REPORT_COLUMNS = ("pages", "precision", "recall", "f1", "f1_std", "block_f1")
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PREVIEW_CHARS = 60
 TABLE_COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -78,6 +80,100 @@ def cmd_blocks(args: argparse.Namespace) -> int:
     return status
 
 
+def _report_lines(title: str, table: dict[str, dict]) -> list[str]:
+    lines = [f"{title:<24}" + "".join(f"{c:>11}" for c in REPORT_COLUMNS)]
+    for name, row in table.items():
+        cells = "".join(
+            f"{row.get(c, ''):>11}" if not isinstance(row.get(c), float) else f"{row[c]:>11.4f}"
+            for c in REPORT_COLUMNS)
+        lines.append(f"{name:<24}{cells}")
+    return lines
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Print the main content of each page."""
+    from .extract import Extractor
+
+    config = _config(args)
+    extractor = Extractor.load(args.model, config=config, threshold=args.threshold)
+    status = EXIT_OK
+    for page in iter_pages(args.pages):
+        if isinstance(page, SourceError):
+            print(f"boilerplate: {page.id}: {page.reason}", file=sys.stderr)
+            status = EXIT_USAGE if page.usage else max(status, EXIT_FAILED)
+            continue
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                output = extractor.extract(page.data, format=args.format, where=page.id)
+        except BoilerplateError as exc:
+            print(f"boilerplate: {exc}", file=sys.stderr)
+            status = status if status == EXIT_USAGE else EXIT_FAILED
+            continue
+        for warning in caught:
+            print(f"boilerplate: {page.id}: warning: {warning.message}", file=sys.stderr)
+        print(output)
+    return status
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Featurize and label the datasets, fit a model, and save it with its metadata."""
+    from .train import HyperParams, concat, fit, load_pageset
+
+    config = _config(args)
+    say = None if args.quiet else progress
+    sets, infos = [], []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for path in args.data:
+            pageset, dataset = load_pageset(path, config, jobs=args.jobs, progress=say)
+            sets.append(pageset)
+            info = dataset.info()
+            infos.append({"name": info.name, "pages": pageset.n_pages,
+                          "records": info.pages, "skipped": info.skipped + len(pageset.skipped),
+                          "sha256": info.sha256, "labels": pageset.label_stats})
+            if say:
+                say(f"{info.name}: {pageset.n_pages} pages, {len(pageset.y)} blocks, "
+                    f"labels cover {pageset.label_stats['gold_token_coverage']} of gold tokens")
+    for warning in caught:
+        print(f"boilerplate: warning: {warning.message}", file=sys.stderr)
+    params = HyperParams(max_iter=args.max_iter, smoothing=not args.no_smoothing)
+    model, fit_report = fit(concat(sets), params, config, progress=say)
+    model.save(args.out, {"training_sets": infos, "training": fit_report,
+                          "hyperparameters": params.__dict__})
+    print(json.dumps({"model": str(args.out), "threshold": model.threshold,
+                      "smoothing": fit_report["smoothing"],
+                      "heldout_f1": round(fit_report["heldout_f1"], 4),
+                      "training_sets": [{k: i[k] for k in ("name", "pages", "skipped")}
+                                        for i in infos]}, indent=2))
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Score the model on labeled datasets, optionally beside peer extractors."""
+    from .evaluate import compare_peers, evaluate_datasets
+
+    config = _config(args)
+    say = None if args.quiet else progress
+    peers = [p.strip() for p in args.compare.split(",")] if args.compare else []
+    tables = evaluate_datasets(args.data, args.model, config=config, jobs=args.jobs,
+                               by=args.by, threshold=args.threshold, progress=say)
+    if peers:
+        tables.update(compare_peers(args.data, peers, config=config, by=args.by, progress=say))
+    if args.json:
+        print(json.dumps(tables, indent=2, ensure_ascii=False))
+    else:
+        for title, table in tables.items():
+            print("\n".join(_report_lines(title, table)))
+            print()
+    return EXIT_OK
+
+
+def progress(message: str) -> None:
+    """Progress lines for long runs go to stderr, never into the data on stdout."""
+    print(f"[boilerplate] {message}", file=sys.stderr, flush=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, separate from main() so docs and tests can inspect it."""
     parser = argparse.ArgumentParser(
@@ -92,6 +188,43 @@ def build_parser() -> argparse.ArgumentParser:
     blocks.add_argument("--json", action="store_true", help="one JSON object per page")
     _add_limits(blocks)
     blocks.set_defaults(handler=cmd_blocks)
+
+    extract = sub.add_parser("extract", help="print the main content of pages")
+    extract.add_argument("pages", nargs="+", metavar="PAGE",
+                         help="HTML file, directory of pages, or - for stdin")
+    extract.add_argument("--model", default=None, help="model directory (default: shipped)")
+    extract.add_argument("--threshold", type=float, default=None,
+                         help="probability above which a block is content (default: model's)")
+    extract.add_argument("--format", choices=("text", "json"), default="text")
+    _add_limits(extract)
+    extract.set_defaults(handler=cmd_extract)
+
+    train = sub.add_parser("train", help="train a model on labeled pages")
+    train.add_argument("data", nargs="+", metavar="DATA",
+                       help="pages.jsonl.gz, a folder holding one, or a folder of "
+                            "PAGE.html + PAGE.txt pairs")
+    train.add_argument("--out", required=True, help="directory to write the model to")
+    train.add_argument("--jobs", type=int, default=1, help="processes for featurizing")
+    train.add_argument("--max-iter", type=int, default=250, help="boosting iterations")
+    train.add_argument("--no-smoothing", action="store_true",
+                       help="skip trying the second (neighbour-smoothing) pass")
+    train.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_limits(train)
+    train.set_defaults(handler=cmd_train)
+
+    evaluate = sub.add_parser("evaluate", help="score a model on labeled pages")
+    evaluate.add_argument("data", nargs="+", metavar="DATA")
+    evaluate.add_argument("--model", default=None, help="model directory (default: shipped)")
+    evaluate.add_argument("--threshold", type=float, default=None)
+    evaluate.add_argument("--by", choices=("dataset", "lang", "page_type"), default="dataset",
+                          help="group pages by this in the table")
+    evaluate.add_argument("--compare", default="",
+                          help="comma-separated peers: trafilatura,readability,justext")
+    evaluate.add_argument("--json", action="store_true", help="print the tables as JSON")
+    evaluate.add_argument("--jobs", type=int, default=1)
+    evaluate.add_argument("--quiet", action="store_true")
+    _add_limits(evaluate)
+    evaluate.set_defaults(handler=cmd_evaluate)
     return parser
 
 

@@ -1,0 +1,130 @@
+"""The scoring rules: token-shingle P/R/F1 (the Article Extraction Benchmark's) and block P/R/F1.
+
+Kept apart from `evaluate` (which runs models over datasets) so the arithmetic can be
+checked by hand in tests and reused by benches that score other extractors.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .text import tokens
+
+SHINGLE_SIZE = 4
+BOOTSTRAP_SAMPLES = 200
+BOOTSTRAP_SEED = 0
+
+
+def shingles(text: str, size: int = SHINGLE_SIZE) -> Counter:
+    """Multiset of token n-grams; a text shorter than `size` tokens is one shorter shingle."""
+    toks = tokens(text or "")
+    if not toks:
+        return Counter()
+    if len(toks) < size:
+        return Counter([tuple(toks)])
+    return Counter(tuple(toks[i:i + size]) for i in range(len(toks) - size + 1))
+
+
+@dataclass(frozen=True)
+class PageScore:
+    """Shingle overlap of one page, normalised so tp + fp + fn = 1 (every page weighs the same)."""
+
+    tp: float
+    fp: float
+    fn: float
+    has_pred: bool
+    has_gold: bool
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp > 0 else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn > 0 else 0.0
+
+
+def score_page(gold: str, predicted: str) -> PageScore:
+    """Compare one page's extracted text with its gold text."""
+    g, p = shingles(gold), shingles(predicted)
+    tp = sum((g & p).values())
+    fp = sum((p - g).values())
+    fn = sum((g - p).values())
+    total = tp + fp + fn
+    if total:
+        tp, fp, fn = tp / total, fp / total, fn / total
+    return PageScore(tp, fp, fn, bool(p), bool(g))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Mean precision over pages with output, mean recall over pages with gold, F1 of the two."""
+
+    pages: int
+    precision: float
+    recall: float
+    f1: float
+    f1_std: float
+    """Bootstrap standard deviation of F1 over pages."""
+
+    def as_dict(self) -> dict:
+        return {"pages": self.pages, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+                "f1_std": round(self.f1_std, 4)}
+
+
+def _f1_of(prec: np.ndarray, has_pred: np.ndarray, rec: np.ndarray, has_gold: np.ndarray
+           ) -> tuple[float, float, float]:
+    p = float(prec[has_pred].mean()) if has_pred.any() else 0.0
+    r = float(rec[has_gold].mean()) if has_gold.any() else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r > 0 else 0.0)
+
+
+def summarize(scores: Sequence[PageScore], samples: int = BOOTSTRAP_SAMPLES,
+              seed: int = BOOTSTRAP_SEED) -> Summary:
+    """Aggregate page scores the benchmark's way, with a seeded bootstrap for the spread."""
+    n = len(scores)
+    if n == 0:
+        return Summary(0, 0.0, 0.0, 0.0, 0.0)
+    prec = np.array([s.precision for s in scores])
+    rec = np.array([s.recall for s in scores])
+    has_pred = np.array([s.has_pred for s in scores])
+    has_gold = np.array([s.has_gold for s in scores])
+    p, r, f1 = _f1_of(prec, has_pred, rec, has_gold)
+    if samples <= 0:
+        return Summary(n, p, r, f1, 0.0)
+    rng = np.random.default_rng(seed)
+    boot = []
+    for _ in range(samples):
+        idx = rng.integers(0, n, n)
+        boot.append(_f1_of(prec[idx], has_pred[idx], rec[idx], has_gold[idx])[2])
+    return Summary(n, p, r, f1, float(np.std(boot)))
+
+
+@dataclass(frozen=True)
+class BlockCounts:
+    """Token-weighted confusion counts of block decisions against block labels."""
+
+    tp: float = 0.0
+    fp: float = 0.0
+    fn: float = 0.0
+
+    def __add__(self, other: BlockCounts) -> BlockCounts:
+        return BlockCounts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def block_counts(labels: np.ndarray, predicted: np.ndarray, weights: np.ndarray) -> BlockCounts:
+    """Blocks weighted by their token count, so a long paragraph counts more than a button."""
+    labels, predicted = labels.astype(bool), predicted.astype(bool)
+    return BlockCounts(float(weights[labels & predicted].sum()),
+                       float(weights[~labels & predicted].sum()),
+                       float(weights[labels & ~predicted].sum()))

@@ -1,0 +1,200 @@
+"""Stage 4: a trained block classifier, persisted as a scikit-learn pickle plus JSON metadata.
+
+Only the scikit-learn estimator is pickled; parsing and featurizing code stays outside, so
+refactoring the package never breaks a saved model. The metadata records the feature
+names, so a model refuses to run on features it was not trained on.
+
+A model file is a pickle: loading one runs code from it. Load only models you trust; the
+SHA-256 recorded in the metadata is checked before unpickling to catch swapped files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .errors import ModelError
+from .features import FeatureMatrix
+
+ESTIMATOR_FILE = "model.joblib"
+METADATA_FILE = "model.json"
+DEFAULT_MODEL_NAME = "default"
+DEFAULT_THRESHOLD = 0.5
+SMOOTH_WINDOW = 3
+"""Neighbours on each side whose first-pass probabilities feed the smoothing pass."""
+
+
+def _versions() -> dict:
+    import joblib
+    import sklearn
+
+    return {"boilerplate": __version__, "scikit-learn": sklearn.__version__,
+            "numpy": np.__version__, "joblib": joblib.__version__,
+            "python": platform.python_version()}
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def neighbour_columns(proba: np.ndarray, page_starts: np.ndarray,
+                      window: int = SMOOTH_WINDOW) -> np.ndarray:
+    """First-pass probabilities of the `window` blocks before and after, within each page."""
+    n = len(proba)
+    out = np.full((n, 2 * window + 2), -1.0, dtype=np.float32)
+    ends = np.append(page_starts[1:], n)
+    for start, end in zip(page_starts, ends, strict=True):
+        p = proba[start:end]
+        m = end - start
+        for k in range(1, window + 1):
+            if k < m:
+                out[start + k:end, window - k] = p[:-k]
+                out[start:end - k, window + k - 1] = p[k:]
+        out[start:end, 2 * window] = p.mean() if m else 0.0
+        out[start:end, 2 * window + 1] = p.max() if m else 0.0
+    return out
+
+
+@dataclass
+class Model:
+    """A fitted classifier with the metadata needed to use it safely."""
+
+    estimator: object
+    feature_names: tuple[str, ...]
+    threshold: float = DEFAULT_THRESHOLD
+    smoother: object | None = None
+    """Optional second pass: sees the first pass's probabilities of neighbouring blocks."""
+    metadata: dict = field(default_factory=dict)
+
+    def check_features(self, features: FeatureMatrix) -> None:
+        """Refuse features whose columns differ from the ones the model was trained on."""
+        if tuple(features.names) != tuple(self.feature_names):
+            missing = [n for n in self.feature_names if n not in features.names]
+            extra = [n for n in features.names if n not in self.feature_names]
+            raise ModelError(
+                "the model was trained on a different feature list "
+                f"(missing: {missing[:5]}, new: {extra[:5]}); retrain it with "
+                "`boilerplate train DATA... --out DIR` using this version of boilerplate"
+            )
+
+    def predict_proba(self, features: FeatureMatrix) -> np.ndarray:
+        """Probability that each block is content, for one page's features."""
+        self.check_features(features)
+        if len(features.values) == 0:
+            return np.zeros(0, dtype=np.float32)
+        proba = self.estimator.predict_proba(features.values)[:, 1]
+        if self.smoother is not None:
+            extra = neighbour_columns(proba, np.array([0]))
+            proba = self.smoother.predict_proba(
+                np.hstack([features.values, proba[:, None], extra]))[:, 1]
+        return proba
+
+    def predict_rows(self, X: np.ndarray, page_starts: np.ndarray) -> np.ndarray:
+        """Probabilities for many pages' blocks at once (rows back to back, pages starting at
+        `page_starts`); one estimator call instead of one per page."""
+        if len(X) == 0:
+            return np.zeros(0, dtype=np.float32)
+        proba = self.estimator.predict_proba(X)[:, 1]
+        if self.smoother is not None:
+            extra = neighbour_columns(proba, page_starts)
+            proba = self.smoother.predict_proba(np.hstack([X, proba[:, None], extra]))[:, 1]
+        return proba
+
+    def save(self, directory: str | Path, extra_metadata: dict | None = None) -> Path:
+        """Write estimator and metadata atomically; returns the directory."""
+        import joblib
+
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        target = directory / ESTIMATOR_FILE
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".model-", suffix=".tmp")
+        os.close(fd)
+        try:
+            joblib.dump({"estimator": self.estimator, "smoother": self.smoother}, tmp,
+                        compress=3)
+            digest = hashlib.sha256(Path(tmp).read_bytes()).hexdigest()
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        metadata = {
+            **self.metadata, **(extra_metadata or {}),
+            "versions": _versions(), "feature_names": list(self.feature_names),
+            "threshold": self.threshold, "smoothing": self.smoother is not None,
+            "estimator_file": ESTIMATOR_FILE, "sha256": digest,
+        }
+        _atomic_write_text(directory / METADATA_FILE,
+                           json.dumps(metadata, indent=2, ensure_ascii=False) + "\n")
+        self.metadata = metadata
+        return directory
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Model:
+        """Load a model directory (the shipped default when `path` is None), checking it first."""
+        directory = default_model_path() if path is None else Path(path)
+        if directory.is_file():
+            directory = directory.parent
+        meta_path = directory / METADATA_FILE
+        est_path = directory / ESTIMATOR_FILE
+        if not meta_path.exists() or not est_path.exists():
+            raise ModelError(f"{directory}: not a model directory (needs {METADATA_FILE} and "
+                             f"{ESTIMATOR_FILE}; create one with `boilerplate train`)")
+        try:
+            metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"{meta_path}: unreadable model metadata: {exc}") from exc
+        _check_compatible(metadata, directory)
+        data = est_path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != metadata.get("sha256"):
+            raise ModelError(f"{est_path}: SHA-256 {digest[:12]}… does not match the metadata "
+                             f"({str(metadata.get('sha256'))[:12]}…); refusing to unpickle a "
+                             "file that is not the one trained with this metadata")
+        import joblib
+
+        try:
+            payload = joblib.load(est_path)
+        except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad file
+            raise ModelError(f"{est_path}: cannot load model: {exc}") from exc
+        return cls(estimator=payload["estimator"], smoother=payload.get("smoother"),
+                   feature_names=tuple(metadata["feature_names"]),
+                   threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)),
+                   metadata=metadata)
+
+
+def _check_compatible(metadata: dict, directory: Path) -> None:
+    """Fail early, with what differs and how to fix it, on a model from another sklearn."""
+    import sklearn
+
+    trained = metadata.get("versions", {}).get("scikit-learn", "?")
+    if _minor(trained) != _minor(sklearn.__version__):
+        raise ModelError(
+            f"{directory}: model trained with scikit-learn {trained}, but {sklearn.__version__} "
+            f"is installed; install scikit-learn=={trained} or retrain with "
+            "`boilerplate train DATA... --out DIR`"
+        )
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def default_model_path() -> Path:
+    """The model shipped with the package (the repository's models/default)."""
+    return Path(str(resources.files("boilerplate._models") / DEFAULT_MODEL_NAME))

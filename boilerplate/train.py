@@ -1,0 +1,305 @@
+"""Training: labeled pages to feature matrices with block labels, then a fitted Model."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from .blocks import segment
+from .config import DEFAULT_CONFIG, Config
+from .datasets import Dataset, LabeledPage
+from .errors import BoilerplateError, BoilerplateWarning
+from .features import feature_names, featurize
+from .labels import labels_from_annotation, labels_from_text
+from .metrics import score_page, summarize
+from .model import Model, neighbour_columns
+from .parse import parse
+
+SEED = 0
+MAX_TOKEN_WEIGHT = 500.0
+"""Block weight is its token count, capped so one giant block cannot dominate a page."""
+THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.2, 0.81, 0.05))
+HOLDOUT_SHARE = 0.2
+"""Share of training sites held out to choose the decision threshold and the smoothing."""
+CHUNK_PAGES = 8
+
+
+@dataclass(frozen=True)
+class HyperParams:
+    """Gradient-boosting settings; the defaults fit the default model in minutes on 2 cores."""
+
+    max_iter: int = 250
+    learning_rate: float = 0.1
+    max_leaf_nodes: int = 31
+    min_samples_leaf: int = 40
+    l2_regularization: float = 1.0
+    max_bins: int = 255
+    smoothing: bool = True
+    """Try a second pass over neighbours' probabilities; kept only if held-out F1 improves."""
+
+
+@dataclass
+class PageSet:
+    """Featurized, labeled pages of one dataset: one row per block, pages back to back."""
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    weights: np.ndarray
+    page_starts: np.ndarray
+    """Row where each page starts, plus a final entry = number of rows."""
+    page_ids: list[str]
+    groups: list[str]
+    """Site of each page, for splits that never put one site on both sides."""
+    gold: list[str | None]
+    block_texts: list[list[str]]
+    langs: list[str | None]
+    meta: list[dict]
+    label_stats: dict = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def n_pages(self) -> int:
+        return len(self.page_ids)
+
+    def rows(self, page: int) -> slice:
+        return slice(int(self.page_starts[page]), int(self.page_starts[page + 1]))
+
+
+def site_of(page: LabeledPage) -> str:
+    """The site a page comes from: URL host without www., else a dataset-given site, else id."""
+    if page.url:
+        host = urlsplit(page.url).hostname or ""
+        if host:
+            return host.removeprefix("www.")
+    return str(page.meta.get("site") or f"{page.dataset}:{page.id}")
+
+
+def _page_rows(args: tuple[LabeledPage, Config]) -> tuple | str:
+    """Features, labels and weights of one page, or a reason it was skipped."""
+    page, config = args
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BoilerplateWarning)
+            blocks = segment(parse(page.html, where=page.id, config=config), config)
+    except BoilerplateError as exc:
+        return f"{page.dataset}/{page.id}: {exc}"
+    features = featurize(blocks, config)
+    if page.labeled_html:
+        labels = labels_from_annotation(blocks, page.labeled_html)
+    else:
+        labels = labels_from_text(blocks, page.text)
+    weights = np.minimum(features.column("n_tokens"), MAX_TOKEN_WEIGHT)
+    stats = (labels.gold_tokens, labels.gold_covered, labels.content_tokens,
+             labels.content_in_gold)
+    return features.values, labels.labels, weights, [b.text for b in blocks], stats
+
+
+def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DEFAULT_CONFIG,
+                    jobs: int = 1, progress: Callable[[str], None] | None = None) -> PageSet:
+    """Turn labeled pages into a PageSet, in `jobs` processes; bad pages are skipped, listed."""
+    xs, ys, ws, starts = [], [], [], [0]
+    ids, groups, gold, texts, langs, meta, skipped = [], [], [], [], [], [], []
+    totals = np.zeros(4, dtype=np.int64)
+    kept: list[LabeledPage] = []
+
+    def collect(page: LabeledPage, result: tuple | str) -> None:
+        if isinstance(result, str):
+            skipped.append(result)
+            return
+        values, labels, weights, block_texts, stats = result
+        xs.append(values)
+        ys.append(labels)
+        ws.append(weights)
+        starts.append(starts[-1] + len(labels))
+        ids.append(page.id)
+        groups.append(site_of(page))
+        gold.append(page.text)
+        texts.append(block_texts)
+        langs.append(page.lang)
+        meta.append(page.meta)
+        totals[:] += stats
+
+    started = time.monotonic()
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            kept = list(pages)
+            results = pool.map(_page_rows, [(p, config) for p in kept], chunksize=CHUNK_PAGES)
+            for i, (page, result) in enumerate(zip(kept, results, strict=True), 1):
+                collect(page, result)
+                if progress and i % 200 == 0:
+                    progress(f"{name}: featurized {i} pages ({time.monotonic() - started:.0f}s)")
+    else:
+        for i, page in enumerate(pages, 1):
+            collect(page, _page_rows((page, config)))
+            if progress and i % 200 == 0:
+                progress(f"{name}: featurized {i} pages ({time.monotonic() - started:.0f}s)")
+    n_features = len(feature_names(config))
+    gold_tokens, covered, content_tokens, in_gold = (int(v) for v in totals)
+    label_stats = {
+        "gold_token_coverage": round(covered / gold_tokens, 4) if gold_tokens else None,
+        "content_token_precision": round(in_gold / content_tokens, 4) if content_tokens else None,
+    }
+    return PageSet(
+        name=name,
+        X=np.vstack(xs) if xs else np.zeros((0, n_features), dtype=np.float32),
+        y=np.concatenate(ys) if ys else np.zeros(0, dtype=np.int8),
+        weights=np.concatenate(ws) if ws else np.zeros(0, dtype=np.float32),
+        page_starts=np.array(starts, dtype=np.int64), page_ids=ids, groups=groups, gold=gold,
+        block_texts=texts, langs=langs, meta=meta, label_stats=label_stats, skipped=skipped,
+    )
+
+
+def load_pageset(path: str, config: Config = DEFAULT_CONFIG, jobs: int = 1,
+                 progress: Callable[[str], None] | None = None, require_gold: bool = True,
+                 ) -> tuple[PageSet, Dataset]:
+    """Read a dataset (file or folder) and featurize it.
+
+    For training, pages without gold are left out (they would teach "all chrome"); for
+    evaluation (`require_gold=False`) they stay and count as the metric defines.
+    """
+    dataset = Dataset(path)
+    pages = (p for p in dataset if not require_gold or p.text is not None or p.labeled_html)
+    return featurize_pages(pages, dataset.name, config, jobs, progress), dataset
+
+
+def concat(sets: Sequence[PageSet]) -> PageSet:
+    """Several PageSets as one (rows stacked, page offsets shifted)."""
+    starts = [np.array([0])]
+    offset = 0
+    for s in sets:
+        starts.append(s.page_starts[1:] + offset)
+        offset += len(s.y)
+    joined = PageSet(
+        name="+".join(s.name for s in sets),
+        X=np.vstack([s.X for s in sets]), y=np.concatenate([s.y for s in sets]),
+        weights=np.concatenate([s.weights for s in sets]),
+        page_starts=np.concatenate(starts),
+        page_ids=[f"{s.name}/{i}" for s in sets for i in s.page_ids],
+        groups=[f"{s.name}:{g}" for s in sets for g in s.groups],
+        gold=[g for s in sets for g in s.gold],
+        block_texts=[t for s in sets for t in s.block_texts],
+        langs=[lang for s in sets for lang in s.langs], meta=[m for s in sets for m in s.meta],
+    )
+    return joined
+
+
+def subset(pages: PageSet, keep: np.ndarray) -> PageSet:
+    """The pages whose index is in `keep`, in order."""
+    rows = np.concatenate([np.arange(pages.page_starts[i], pages.page_starts[i + 1])
+                           for i in keep]) if len(keep) else np.zeros(0, dtype=np.int64)
+    lengths = np.diff(pages.page_starts)[keep]
+    pick = [int(i) for i in keep]
+    return PageSet(
+        name=pages.name, X=pages.X[rows], y=pages.y[rows], weights=pages.weights[rows],
+        page_starts=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        page_ids=[pages.page_ids[i] for i in pick], groups=[pages.groups[i] for i in pick],
+        gold=[pages.gold[i] for i in pick], block_texts=[pages.block_texts[i] for i in pick],
+        langs=[pages.langs[i] for i in pick], meta=[pages.meta[i] for i in pick],
+    )
+
+
+def split_by_site(pages: PageSet, share: float, seed: int = SEED) -> tuple[np.ndarray, ...]:
+    """Page indices of a (train, held-out) split where no site is on both sides."""
+    sites = sorted(set(pages.groups))
+    rng = np.random.default_rng(seed)
+    held = set(rng.choice(sites, size=max(1, int(len(sites) * share)), replace=False).tolist())
+    is_held = np.array([g in held for g in pages.groups])
+    return np.flatnonzero(~is_held), np.flatnonzero(is_held)
+
+
+def _estimator(params: HyperParams):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(
+        max_iter=params.max_iter, learning_rate=params.learning_rate,
+        max_leaf_nodes=params.max_leaf_nodes, min_samples_leaf=params.min_samples_leaf,
+        l2_regularization=params.l2_regularization, max_bins=params.max_bins,
+        early_stopping=False, random_state=SEED,
+    )
+
+
+def page_f1(pages: PageSet, proba: np.ndarray, threshold: float) -> float:
+    """Token F1 over pages when blocks with probability >= threshold are kept."""
+    scores = []
+    for i in range(pages.n_pages):
+        keep = proba[pages.rows(i)] >= threshold
+        text = "\n".join(t for t, k in zip(pages.block_texts[i], keep, strict=True) if k)
+        scores.append(score_page(pages.gold[i] or "", text))
+    return summarize(scores, samples=0).f1
+
+
+def _smoothing_input(pages: PageSet, proba: np.ndarray) -> np.ndarray:
+    return np.hstack([pages.X, proba[:, None], neighbour_columns(proba, pages.page_starts[:-1])])
+
+
+def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFAULT_CONFIG,
+        progress: Callable[[str], None] | None = None) -> tuple[Model, dict]:
+    """Fit the block classifier; pick threshold and smoothing on held-out sites, then refit all.
+
+    Returns the model and a report of the choices with their held-out F1.
+    """
+    params = params or HyperParams()
+    say = progress or (lambda _msg: None)
+    train_idx, held_idx = split_by_site(pages, HOLDOUT_SHARE)
+    train, held = subset(pages, train_idx), subset(pages, held_idx)
+    say(f"choosing threshold on {held.n_pages} held-out pages "
+        f"({len(set(held.groups))} sites), fitting on {train.n_pages}")
+    started = time.monotonic()
+    first = _estimator(params).fit(train.X, train.y, sample_weight=train.weights)
+    proba = first.predict_proba(held.X)[:, 1]
+    plain = {t: page_f1(held, proba, t) for t in THRESHOLD_GRID}
+    best_t = max(plain, key=plain.get)
+    report = {"heldout_pages": held.n_pages, "heldout_f1_by_threshold": plain,
+              "threshold": best_t, "heldout_f1": plain[best_t]}
+    say(f"first pass: held-out F1 {plain[best_t]:.4f} at threshold {best_t} "
+        f"({time.monotonic() - started:.0f}s)")
+    use_smoothing = False
+    if params.smoothing:
+        oof = _out_of_fold(train, params)
+        second = _estimator(params).fit(_smoothing_input(train, oof), train.y,
+                                        sample_weight=train.weights)
+        smooth = second.predict_proba(_smoothing_input(held, proba))[:, 1]
+        smoothed = {t: page_f1(held, smooth, t) for t in THRESHOLD_GRID}
+        best_s = max(smoothed, key=smoothed.get)
+        report["smoothing_heldout_f1"] = smoothed[best_s]
+        say(f"smoothing pass: held-out F1 {smoothed[best_s]:.4f} at threshold {best_s}")
+        if smoothed[best_s] > plain[best_t]:
+            use_smoothing, best_t = True, best_s
+            report["threshold"] = best_t
+    report["smoothing"] = use_smoothing
+    say(f"refitting on all {pages.n_pages} pages ({len(pages.y)} blocks)")
+    estimator = _estimator(params).fit(pages.X, pages.y, sample_weight=pages.weights)
+    smoother = None
+    if use_smoothing:
+        oof = _out_of_fold(pages, params)
+        smoother = _estimator(params).fit(_smoothing_input(pages, oof), pages.y,
+                                          sample_weight=pages.weights)
+    report["fit_seconds"] = round(time.monotonic() - started, 1)
+    model = Model(estimator=estimator, smoother=smoother, feature_names=feature_names(config),
+                  threshold=float(best_t))
+    return model, report
+
+
+OOF_FOLDS = 3
+
+
+def _out_of_fold(pages: PageSet, params: HyperParams) -> np.ndarray:
+    """First-pass probabilities for every block from models that never saw its site."""
+    from sklearn.model_selection import GroupKFold
+
+    page_of_row = np.repeat(np.arange(pages.n_pages), np.diff(pages.page_starts))
+    site_ids = {g: i for i, g in enumerate(sorted(set(pages.groups)))}
+    row_groups = np.array([site_ids[g] for g in pages.groups])[page_of_row]
+    oof = np.zeros(len(pages.y), dtype=np.float64)
+    for fit_rows, pred_rows in GroupKFold(n_splits=OOF_FOLDS).split(pages.X, groups=row_groups):
+        est = _estimator(params).fit(pages.X[fit_rows], pages.y[fit_rows],
+                                     sample_weight=pages.weights[fit_rows])
+        oof[pred_rows] = est.predict_proba(pages.X[pred_rows])[:, 1]
+    return oof

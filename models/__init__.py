@@ -1,0 +1,1 @@
+"""Models shipped with the package (the repository's models/ folder, installed as data)."""
