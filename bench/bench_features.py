@@ -46,7 +46,7 @@ def run(name: str, path: Path, limit: int | None) -> dict:
             t2 = time.perf_counter()
             blocks = segment(doc)
             t3 = time.perf_counter()
-            featurize(blocks)
+            featurize(blocks, title=doc.title)
             t4 = time.perf_counter()
         except BoilerplateError as exc:  # a clear, expected refusal (e.g. binary input)
             errors += 1

@@ -59,6 +59,9 @@ class Block(NamedTuple):
     flags: int
     own_tokens: tuple[str, ...]
     classes: ClassChain | None
+    nodes: tuple[int, ...]
+    """Page-unique ids of the block-level elements around the block, the root (0) first and
+    the block's own element last: blocks sharing an id share that container."""
 
     @property
     def ancestor_tokens(self) -> tuple[str, ...]:
@@ -102,14 +105,14 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
     br_run = 0
     truncated = False
     split_memo: dict[tuple[str | None, str | None], tuple[str, ...]] = {(None, None): ()}
-
+    n_nodes = 1
 
     # Per open element: (cumulative flags, class chain, owner); the owner is the innermost
-    # block-level element: (element, tag, path, depth, own tokens).
+    # block-level element: (element, tag, path, depth, own tokens, node ids).
     root_own = split_class(f"{root.get('class') or ''} {root.get('id') or ''}")
     root_chain = ClassChain(None, root_own) if root_own else None
     stack: list[tuple[int, ClassChain | None, tuple]] = [
-        (0, root_chain, (root, root.tag, root.tag, 0, root_own))
+        (0, root_chain, (root, root.tag, root.tag, 0, root_own, (0,)))
     ]
 
     def flush() -> None:
@@ -125,7 +128,7 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
                     visible = len(text) - text.count(" ")
                     blocks.append(Block(
                         len(blocks), text, min(anchor, visible), owner[0], owner[1],
-                        owner[2], owner[3], flags, owner[4], chain,
+                        owner[2], owner[3], flags, owner[4], chain, owner[5],
                     ))
         anchor = 0
 
@@ -152,7 +155,8 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
                 if buf:
                     flush()
                 br_run = 0
-                owner = (el, tag, f"{owner[2]}/{tag}", owner[3] + 1, own)
+                owner = (el, tag, f"{owner[2]}/{tag}", owner[3] + 1, own, (*owner[5], n_nodes))
+                n_nodes += 1
             elif tag == "br":
                 br_run += 1
                 if br_run >= BR_RUN_SPLIT:

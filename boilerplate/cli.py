@@ -12,7 +12,7 @@ from dataclasses import replace
 from . import __version__
 from .blocks import segment
 from .config import DEFAULT_CONFIG, Config
-from .errors import BoilerplateError
+from .errors import BoilerplateError, BoilerplateWarning
 from .features import block_table, featurize
 from .parse import parse
 from .sources import SourceError, iter_pages
@@ -65,8 +65,9 @@ def cmd_blocks(args: argparse.Namespace) -> int:
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                blocks = segment(parse(page.data, where=page.id, config=config), config)
-                rows = block_table(blocks, featurize(blocks, config))
+                doc = parse(page.data, where=page.id, config=config)
+                blocks = segment(doc, config)
+                rows = block_table(blocks, featurize(blocks, config, doc.title))
         except BoilerplateError as exc:
             print(f"boilerplate: {exc}", file=sys.stderr)
             status = max(status, EXIT_FAILED) if status != EXIT_USAGE else status
@@ -116,6 +117,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return status
 
 
+def _print_warnings(caught: list, page_id: str | None = None) -> None:
+    prefix = f"{page_id}: " if page_id else ""
+    for warning in caught:
+        print(f"boilerplate: {prefix}warning: {warning.message}", file=sys.stderr)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     """Featurize and label the datasets, fit a model, and save it with its metadata."""
     from .train import HyperParams, concat, fit, load_pageset
@@ -124,7 +131,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     say = None if args.quiet else progress
     sets, infos = [], []
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+        warnings.simplefilter("always", BoilerplateWarning)
         for path in args.data:
             pageset, dataset = load_pageset(path, config, jobs=args.jobs, progress=say)
             sets.append(pageset)
@@ -135,8 +142,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             if say:
                 say(f"{info.name}: {pageset.n_pages} pages, {len(pageset.y)} blocks, "
                     f"labels cover {pageset.label_stats['gold_token_coverage']} of gold tokens")
-    for warning in caught:
-        print(f"boilerplate: warning: {warning.message}", file=sys.stderr)
+    _print_warnings(caught)
     params = HyperParams(max_iter=args.max_iter, smoothing=not args.no_smoothing)
     model, fit_report = fit(concat(sets), params, config, progress=say)
     model.save(args.out, {"training_sets": infos, "training": fit_report,
@@ -239,7 +245,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return args.handler(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", BoilerplateWarning)
+            code = args.handler(args)
+        _print_warnings(caught)
+        return code
+    except BoilerplateError as exc:  # bad model, missing dataset: the user must fix the call
+        print(f"boilerplate: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("boilerplate: interrupted", file=sys.stderr)
         return 130

@@ -43,9 +43,9 @@ class Extractor:
                  where: str = "<input>") -> list[ClassifiedBlock]:
         """Every block of the page with its label and probability: parse, segment, featurize,
         predict."""
-        blocks = segment(parse(html, encoding=encoding, config=self.config, where=where),
-                         self.config)
-        proba = self.model.predict_proba(featurize(blocks, self.config))
+        doc = parse(html, encoding=encoding, config=self.config, where=where)
+        blocks = segment(doc, self.config)
+        proba = self.model.predict_proba(featurize(blocks, self.config, doc.title))
         cut = self.model.threshold if self.threshold is None else self.threshold
         return [ClassifiedBlock(b, bool(p >= cut), float(p))
                 for b, p in zip(blocks, proba, strict=True)]

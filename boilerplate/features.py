@@ -6,6 +6,7 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from .config import (
     Config,
 )
 from .text import CJK_RE, TOKEN_RE, WIDE_RE
+from .text import tokens as tokens_of
 
 PUNCTUATION = (
     ".,;:!?\"'()[]{}-/|\u2013\u2014\u2026\u00b7\u2022\u00ab\u00bb\u201c\u201d\u2018\u2019"
@@ -60,6 +62,19 @@ TEXT_COLUMNS: tuple[str, ...] = (
     "digit_ratio", "upper_ratio", "link_density", "all_link", "heading_level", "depth",
 )
 WORD_KEYWORDS: tuple[str, ...] = CONTENT_WORDS + CHROME_WORDS
+TREE_LEVELS: tuple[str, ...] = ("own", "parent", "grandparent")
+TREE_STATS: tuple[str, ...] = ("log_tokens", "link_density", "log_blocks", "token_share")
+TITLE_COLUMNS: tuple[str, ...] = (
+    "title_overlap", "title_coverage", "is_title", "after_title", "title_distance", "repeats",
+)
+TITLE_MATCH = 0.5
+"""Overlap x coverage above which a block is taken as the page's headline."""
+MAIN_COLUMNS: tuple[str, ...] = (
+    "in_main_container", "main_token_share", "main_log_blocks", "depth_below_main",
+    "main_is_root",
+)
+MAIN_MAX_LINK_DENSITY = 0.33
+"""Blocks with fewer links than this count as prose when scoring containers."""
 CONTEXT_SOURCE: tuple[str, ...] = (
     "log_tokens", "link_density", "text_density", "sentence_ends_per_token",
 )
@@ -78,6 +93,8 @@ def feature_names(config: Config = DEFAULT_CONFIG) -> tuple[str, ...]:
         *TEXT_COLUMNS,
         "rel_index", "rel_offset", "tokens_over_max", "token_share", "page_log_blocks",
         "page_log_tokens", "page_link_density",
+        *(f"{level}_{stat}" for level in TREE_LEVELS for stat in TREE_STATS),
+        *MAIN_COLUMNS, *TITLE_COLUMNS,
         *(f"tag_{t}" for t in TAG_COLUMNS), "tag_other",
         *(f"in_{t}" for t in CONTEXT_TAGS),
         *(f"own_{w}" for w in WORD_KEYWORDS),
@@ -195,6 +212,85 @@ def _class_columns(blocks: Sequence[Block], buckets: int) -> tuple[np.ndarray, .
     )
 
 
+def _tree_columns(blocks: Sequence[Block], tokens: np.ndarray, link_density: np.ndarray
+                  ) -> np.ndarray:
+    """Statistics of the containers around each block, and the page's main container.
+
+    Every block-level element gets its subtree's tokens, link share and block count (one
+    bincount over all block-to-ancestor pairs). The main container is the element whose
+    subtree has the most prose tokens minus everything else, the deepest one on ties: a
+    whole-page wrapper loses to the article because it also holds the menus.
+    """
+    n = len(blocks)
+    lengths = np.fromiter((len(b.nodes) for b in blocks), dtype=np.int64, count=n)
+    flat = np.fromiter(chain.from_iterable(b.nodes for b in blocks), dtype=np.int64,
+                       count=int(lengths.sum()))
+    rows = np.repeat(np.arange(n), lengths)
+    ends = np.cumsum(lengths)
+    position = np.arange(len(flat)) - np.repeat(ends - lengths, lengths)
+    size = int(flat.max()) + 1
+    tok = np.bincount(flat, weights=tokens[rows], minlength=size)
+    link = np.bincount(flat, weights=(tokens * link_density)[rows], minlength=size)
+    count = np.bincount(flat, minlength=size).astype(np.float64)
+    prose = tokens * (link_density < MAIN_MAX_LINK_DENSITY)
+    good = np.bincount(flat, weights=prose[rows], minlength=size)
+    depth = np.zeros(size)
+    depth[flat] = position
+    score = 2 * good - tok
+    main = int(np.lexsort((depth, score))[-1])
+    total = max(float(tok[0]), 1.0)
+
+    out = np.empty((n, len(TREE_LEVELS) * len(TREE_STATS) + len(MAIN_COLUMNS)),
+                   dtype=np.float32)
+    for k in range(len(TREE_LEVELS)):
+        node = np.where(lengths > k, flat[ends - 1 - np.minimum(k, lengths - 1)], 0)
+        col = k * len(TREE_STATS)
+        out[:, col] = np.log1p(tok[node])
+        out[:, col + 1] = link[node] / np.maximum(tok[node], 1.0)
+        out[:, col + 2] = np.log1p(count[node])
+        out[:, col + 3] = tok[node] / total
+    hit = flat == main
+    in_main = np.bincount(rows, weights=hit, minlength=n) > 0
+    below = np.full(n, -1.0)
+    below[rows[hit]] = (lengths[rows[hit]] - 1 - position[hit])
+    col = len(TREE_LEVELS) * len(TREE_STATS)
+    out[:, col] = in_main
+    out[:, col + 1] = tok[main] / total
+    out[:, col + 2] = np.log1p(count[main])
+    out[:, col + 3] = below
+    out[:, col + 4] = float(main == 0)
+    return out
+
+
+def _title_columns(blocks: Sequence[Block], title: str) -> np.ndarray:
+    """Where the headline is, and text repeated across the page (menus, teasers, footers)."""
+    n = len(blocks)
+    out = np.zeros((n, len(TITLE_COLUMNS)), dtype=np.float32)
+    lowered = [b.text.lower() for b in blocks]
+    seen: dict[str, int] = {}
+    for text in lowered:
+        seen[text] = seen.get(text, 0) + 1
+    out[:, 5] = np.log([seen[t] for t in lowered])
+    title_tokens = set(tokens_of(title.lower()))
+    if not title_tokens:
+        return out
+    for i, text in enumerate(lowered):
+        if len(text) > 4 * len(title) + 20:  # far longer than a headline: skip tokenizing
+            continue
+        toks = set(tokens_of(text))
+        if toks:
+            shared = len(toks & title_tokens)
+            out[i, 0] = shared / len(toks)
+            out[i, 1] = shared / len(title_tokens)
+    match = out[:, 0] * out[:, 1]
+    best = int(np.argmax(match))
+    if match[best] >= TITLE_MATCH:
+        out[best, 2] = 1.0
+        out[best + 1:, 3] = 1.0
+        out[:, 4] = (np.arange(n) - best) / max(n - 1, 1)
+    return out
+
+
 def _text_counts(block: Block) -> tuple[int, ...]:
     """Raw character-class counts of one block, with a handful of C-level calls."""
     text = block.text
@@ -241,8 +337,12 @@ def _text_columns(counts: np.ndarray, line_width: int) -> np.ndarray:
     ], axis=1)
 
 
-def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG) -> FeatureMatrix:
-    """Compute every feature of a page's blocks in one pass plus a few array operations."""
+def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG, title: str = ""
+              ) -> FeatureMatrix:
+    """Compute every feature of a page's blocks in one pass plus a few array operations.
+
+    `title` is the page's declared title (`Document.title`), used to find the headline.
+    """
     names = feature_names(config)
     n = len(blocks)
     if n == 0:
@@ -274,6 +374,8 @@ def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG) -> Featu
     in_tags = ((flags[:, None] & bits[None, :]) != 0).astype(np.float32)
 
     own, anc, hashed = _class_columns(blocks, config.class_hash_buckets)
+    tree = _tree_columns(blocks, tokens.astype(np.float64), counts[:, 9].astype(np.float64))
+    titles = _title_columns(blocks, title)
 
     source = text[:, [TEXT_COLUMNS.index(c) for c in CONTEXT_SOURCE]]
     window = config.context_window
@@ -282,7 +384,8 @@ def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG) -> Featu
     offsets = [-k for k in range(window, 0, -1)] + list(range(1, window + 1))
     context = np.concatenate([padded[window + o:window + o + n] for o in offsets], axis=1)
 
-    values = np.concatenate([text, page, tags, in_tags, own, anc, hashed, context], axis=1)
+    values = np.concatenate(
+        [text, page, tree, titles, tags, in_tags, own, anc, hashed, context], axis=1)
     return FeatureMatrix(names, values.astype(np.float32, copy=False))
 
 

@@ -77,6 +77,20 @@ class Document:
     root: etree._Element
     encoding: str
     url: str | None = None
+    title: str = ""
+    """og:title, else <title>: what the page says its article is called."""
+
+
+def page_title(root: etree._Element) -> str:
+    """The title the page declares for itself (og:title first: it carries no site suffix)."""
+    head = root.find("head")
+    if head is None:
+        return ""
+    for meta in head.iter("meta"):
+        if meta.get("property") == "og:title" and meta.get("content"):
+            return " ".join(meta.get("content").split())
+    title = head.find("title")
+    return " ".join((title.text or "").split()) if title is not None else ""
 
 
 def normalize_charset(label: str | None) -> str | None:
@@ -235,7 +249,7 @@ def parse(
         raise EmptyDocumentError(f"{where}: page has no markup or text")
     etree.strip_elements(root, *DROPPED_TAGS, with_tail=False)
     drop_hidden(root)
-    return Document(root=root, encoding=used, url=url)
+    return Document(root=root, encoding=used, url=url, title=page_title(root))
 
 
 def drop_hidden(root: etree._Element) -> None:

@@ -42,6 +42,13 @@ class HyperParams:
     max_bins: int = 255
     smoothing: bool = True
     """Try a second pass over neighbours' probabilities; kept only if held-out F1 improves."""
+    refit: bool = True
+    """Refit on all pages after choosing the threshold (False: keep the model fitted on the
+    training share; half the time, for benches that fit many models)."""
+    small_block_tokens: int = 4
+    small_block_keep: float = 0.3
+    """Blocks under `small_block_tokens` tokens (menus, buttons) are numerous but weigh little;
+    this share of them is kept, weighted up to compensate, to cut fitting time."""
 
 
 @dataclass
@@ -87,10 +94,11 @@ def _page_rows(args: tuple[LabeledPage, Config]) -> tuple | str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", BoilerplateWarning)
-            blocks = segment(parse(page.html, where=page.id, config=config), config)
+            doc = parse(page.html, where=page.id, config=config)
+            blocks = segment(doc, config)
     except BoilerplateError as exc:
         return f"{page.dataset}/{page.id}: {exc}"
-    features = featurize(blocks, config)
+    features = featurize(blocks, config, doc.title)
     if page.labeled_html:
         labels = labels_from_annotation(blocks, page.labeled_html)
     else:
@@ -214,6 +222,21 @@ def split_by_site(pages: PageSet, share: float, seed: int = SEED) -> tuple[np.nd
     return np.flatnonzero(~is_held), np.flatnonzero(is_held)
 
 
+def _rows(pages: PageSet, params: HyperParams) -> tuple[np.ndarray, np.ndarray]:
+    """Training rows after subsampling small blocks, and their compensated weights."""
+    rng = np.random.default_rng(SEED)
+    small = pages.weights < params.small_block_tokens
+    keep = ~small | (rng.random(len(small)) < params.small_block_keep)
+    weights = np.where(small, pages.weights / params.small_block_keep, pages.weights)
+    rows = np.flatnonzero(keep)
+    return rows, weights[rows]
+
+
+def _fit_rows(params: HyperParams, X: np.ndarray, y: np.ndarray, pages: PageSet):
+    rows, weights = _rows(pages, params)
+    return _estimator(params).fit(X[rows], y[rows], sample_weight=weights)
+
+
 def _estimator(params: HyperParams):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -252,7 +275,7 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
     say(f"choosing threshold on {held.n_pages} held-out pages "
         f"({len(set(held.groups))} sites), fitting on {train.n_pages}")
     started = time.monotonic()
-    first = _estimator(params).fit(train.X, train.y, sample_weight=train.weights)
+    first = _fit_rows(params, train.X, train.y, train)
     proba = first.predict_proba(held.X)[:, 1]
     plain = {t: page_f1(held, proba, t) for t in THRESHOLD_GRID}
     best_t = max(plain, key=plain.get)
@@ -263,8 +286,7 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
     use_smoothing = False
     if params.smoothing:
         oof = _out_of_fold(train, params)
-        second = _estimator(params).fit(_smoothing_input(train, oof), train.y,
-                                        sample_weight=train.weights)
+        second = _fit_rows(params, _smoothing_input(train, oof), train.y, train)
         smooth = second.predict_proba(_smoothing_input(held, proba))[:, 1]
         smoothed = {t: page_f1(held, smooth, t) for t in THRESHOLD_GRID}
         best_s = max(smoothed, key=smoothed.get)
@@ -274,13 +296,15 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
             use_smoothing, best_t = True, best_s
             report["threshold"] = best_t
     report["smoothing"] = use_smoothing
-    say(f"refitting on all {pages.n_pages} pages ({len(pages.y)} blocks)")
-    estimator = _estimator(params).fit(pages.X, pages.y, sample_weight=pages.weights)
-    smoother = None
-    if use_smoothing:
-        oof = _out_of_fold(pages, params)
-        smoother = _estimator(params).fit(_smoothing_input(pages, oof), pages.y,
-                                          sample_weight=pages.weights)
+    if params.refit:
+        say(f"refitting on all {pages.n_pages} pages ({len(pages.y)} blocks)")
+        estimator = _fit_rows(params, pages.X, pages.y, pages)
+        smoother = None
+        if use_smoothing:
+            oof = _out_of_fold(pages, params)
+            smoother = _fit_rows(params, _smoothing_input(pages, oof), pages.y, pages)
+    else:
+        estimator, smoother = first, (second if use_smoothing else None)
     report["fit_seconds"] = round(time.monotonic() - started, 1)
     model = Model(estimator=estimator, smoother=smoother, feature_names=feature_names(config),
                   threshold=float(best_t))
@@ -298,8 +322,14 @@ def _out_of_fold(pages: PageSet, params: HyperParams) -> np.ndarray:
     site_ids = {g: i for i, g in enumerate(sorted(set(pages.groups)))}
     row_groups = np.array([site_ids[g] for g in pages.groups])[page_of_row]
     oof = np.zeros(len(pages.y), dtype=np.float64)
+    rows, weights = _rows(pages, params)
+    kept = np.zeros(len(pages.y), dtype=bool)
+    kept[rows] = True
+    full_weights = np.zeros(len(pages.y))
+    full_weights[rows] = weights
     for fit_rows, pred_rows in GroupKFold(n_splits=OOF_FOLDS).split(pages.X, groups=row_groups):
+        fit_rows = fit_rows[kept[fit_rows]]
         est = _estimator(params).fit(pages.X[fit_rows], pages.y[fit_rows],
-                                     sample_weight=pages.weights[fit_rows])
+                                     sample_weight=full_weights[fit_rows])
         oof[pred_rows] = est.predict_proba(pages.X[pred_rows])[:, 1]
     return oof

@@ -73,3 +73,42 @@ def test_console_script_and_stdin(fixtures):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["id"] == "-"
+
+
+def test_train_evaluate_extract_round_trip(tmp_path, capsys):
+    from .helpers import page_html, write_jsonl, write_pairs
+
+    data = write_pairs(tmp_path / "pairs")
+    jsonl = write_jsonl(tmp_path / "site" / "pages.jsonl.gz")
+    out = tmp_path / "model"
+    code = main(["train", str(data), str(jsonl), "--out", str(out), "--max-iter", "15",
+                 "--no-smoothing", "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    summary = json.loads(captured.out)
+    assert {s["name"] for s in summary["training_sets"]} == {"pairs", "site"}
+    assert "skipped record" in captured.err  # the broken JSON line is reported, not fatal
+    meta = json.loads((out / "model.json").read_text())
+    assert [s["pages"] for s in meta["training_sets"]] == [8, 8]
+    assert meta["training_sets"][1]["skipped"] == 2
+
+    assert main(["evaluate", "--model", str(out), "--json", "--quiet", str(jsonl)]) == 0
+    tables = json.loads(capsys.readouterr().out)
+    (title, table), = tables.items()
+    assert table["site"]["pages"] == 8 and 0 <= table["overall"]["f1"] <= 1
+
+    page = tmp_path / "new.html"
+    body = ("Keepers painted the lighthouse white again this summer, and the lamp was fitted "
+            "with a brighter bulb that ships can see far out.")
+    page.write_text(page_html("Lighthouse", body))
+    assert main(["extract", "--model", str(out), str(page)]) == 0
+    assert body in capsys.readouterr().out
+
+
+def test_evaluate_with_missing_model_is_a_clear_error(tmp_path, capsys):
+    from .helpers import write_jsonl
+
+    jsonl = write_jsonl(tmp_path / "site" / "pages.jsonl.gz", bad_records=False)
+    code = main(["evaluate", "--model", str(tmp_path / "nomodel"), str(jsonl)])
+    assert code == 2
+    assert "not a model directory" in capsys.readouterr().err

@@ -103,3 +103,28 @@ def test_block_table_rows(fixtures):
     assert rows[0]["text"] == blocks[0].text
     nav = next(r for r in rows if r["text"] == "News")
     assert "nav" in nav["context"] and nav["link_density"] == 1.0
+
+
+def test_tree_columns_find_the_main_container(fixtures):
+    blocks, f = matrix((fixtures / "en_news.html").read_bytes())
+    by_text = {b.text: row(f, b.index) for b in blocks}
+    para = next(t for t in by_text if t.startswith("The Riverside City Council voted"))
+    assert by_text[para]["in_main_container"] == 1
+    assert by_text["News"]["in_main_container"] == 0
+    assert by_text["Related stories"]["in_main_container"] == 0
+    assert by_text[para]["parent_token_share"] > 0.5
+    assert by_text[para]["depth_below_main"] >= 1
+
+
+def test_title_and_repetition_columns():
+    html = ("<html><head><title>Storm hits the coast | Daily</title></head><body>"
+            "<p>Home</p><h1>Storm hits the coast</h1><p>Waves rose all night along the shore.</p>"
+            "<p>Home</p></body></html>")
+    doc = parse(html)
+    assert doc.title == "Storm hits the coast | Daily"
+    blocks = segment(doc)
+    f = featurize(blocks, title=doc.title)
+    assert row(f, 1)["is_title"] == 1 and row(f, 1)["title_overlap"] == 1
+    assert row(f, 2)["after_title"] == 1 and row(f, 0)["after_title"] == 0
+    assert row(f, 0)["repeats"] == pytest.approx(np.log(2))
+    assert row(f, 2)["repeats"] == 0

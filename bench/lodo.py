@@ -1,0 +1,153 @@
+"""Leave-one-dataset-out: train on all other datasets, test on the one left out, beside peers.
+
+Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
+                            [--peers trafilatura,readability] [--sets wcxb daniel ...]
+
+For each held-out set, a model is trained (with `boilerplate.train.fit`, threshold chosen on
+held-out *training* sites, never on the test set) on every other set, then scored on the
+held-out set with the token metric. Peers run on the same pages. Featurized sets and peer
+scores are cached in --cache, keyed by package version and feature list, so reruns are quick.
+Prints a Markdown table (token F1 ± bootstrap std, precision, recall) and, for wcxb and
+daniel, the breakdown by page type and by language.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+import resource
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from boilerplate import __version__
+from boilerplate.datasets import Dataset
+from boilerplate.errors import BoilerplateWarning
+from boilerplate.evaluate import PageResult, report, score_pageset
+from boilerplate.features import feature_names
+from boilerplate.metrics import BlockCounts, score_page
+from boilerplate.peers import peer, run_safely
+from boilerplate.train import HyperParams, PageSet, concat, fit, load_pageset, subset
+
+HERE = Path(__file__).resolve().parent
+SETS = ["wcxb", "dragnet", "cleaneval", "l3s-gn1", "googletrends-2017", "daniel", "cwced-train"]
+
+
+def log(msg: str) -> None:
+    print(f"[lodo {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def cache_key() -> str:
+    names = ",".join(feature_names())
+    return hashlib.sha256(f"{__version__}|{names}".encode()).hexdigest()[:12]
+
+
+def load_set(shared: Path, name: str, cache: Path, jobs: int) -> PageSet:
+    path = cache / f"{name}-{cache_key()}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    log(f"featurizing {name}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BoilerplateWarning)
+        pages, _ = load_pageset(str(shared / "datasets" / name), jobs=jobs, progress=log,
+                                require_gold=False)
+    path.write_bytes(pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
+    return pages
+
+
+def peer_results(shared: Path, name: str, peer_name: str, cache: Path) -> list[PageResult]:
+    path = cache / f"peer-{peer_name}-{name}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    log(f"running {peer_name} on {name}")
+    run = peer(peer_name)
+    results = []
+    for page in Dataset(shared / "datasets" / name):
+        text = run_safely(run, page.html, page.lang)
+        results.append(PageResult(name, page.id, page.lang, page.meta,
+                                  score_page(page.text or "", text), BlockCounts()))
+    path.write_bytes(pickle.dumps(results))
+    return results
+
+
+def with_gold(pages: PageSet) -> PageSet:
+    keep = np.array([i for i, g in enumerate(pages.gold) if g is not None], dtype=np.int64)
+    return subset(pages, keep)
+
+
+def cell(row: dict | None) -> str:
+    return f"{row['f1']:.3f} ± {row['f1_std']:.3f}" if row else "-"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    ap.add_argument("--cache", type=Path, default=HERE / ".cache")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--peers", default="trafilatura,readability")
+    ap.add_argument("--sets", nargs="+", default=SETS)
+    ap.add_argument("--max-iter", type=int, default=200)
+    args = ap.parse_args(argv)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    sets = {name: load_set(args.shared, name, args.cache, args.jobs) for name in SETS}
+    peers = [p for p in args.peers.split(",") if p]
+    peer_res = {(p, n): peer_results(args.shared, n, p, args.cache)
+                for p in peers for n in args.sets}
+    params = HyperParams(max_iter=args.max_iter, smoothing=False, refit=False)
+    ours: dict[str, list[PageResult]] = {}
+    for held in args.sets:
+        train = concat([with_gold(sets[n]) for n in SETS if n != held])
+        t0 = time.monotonic()
+        model, rep = fit(train, params, progress=log)
+        ours[held] = score_pageset(model, sets[held])
+        log(f"{held}: trained on {train.n_pages} pages in {time.monotonic() - t0:.0f}s, "
+            f"threshold {model.threshold}, F1 {report(ours[held])['overall']['f1']:.4f}")
+
+    def zh(results: list[PageResult]) -> list[PageResult]:
+        return [r for r in results if r.lang == "zh"]
+
+    rows = [(n, ours[n], {p: peer_res[(p, n)] for p in peers}) for n in args.sets]
+    if "daniel" in args.sets:
+        rows.append(("daniel (zh only)", zh(ours["daniel"]),
+                     {p: zh(peer_res[(p, "daniel")]) for p in peers}))
+    header = ["held-out set", "pages", "boilerplate F1", "P", "R"] + [f"{p} F1" for p in peers]
+    header.append("Δ vs best peer")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    deltas = []
+    for name, mine, theirs in rows:
+        m = report(mine)["overall"]
+        peer_rows = {p: report(r)["overall"] for p, r in theirs.items()}
+        best = max((r["f1"] for r in peer_rows.values()), default=0.0)
+        deltas.append(m["f1"] - best)
+        print(f"| {name} | {m['pages']} | {cell(m)} | {m['precision']:.3f} | {m['recall']:.3f} | "
+              + " | ".join(cell(peer_rows[p]) for p in peers) + f" | {m['f1'] - best:+.3f} |")
+    print(f"\nmean Δ vs best peer: {np.mean(deltas):+.3f}")
+    for name, key, label in (("wcxb", "page_type", "page type"), ("daniel", "lang", "language")):
+        if name not in args.sets:
+            continue
+        print(f"\n{name} by {label}:\n")
+        print("| group | pages | boilerplate F1 | " + " | ".join(f"{p} F1" for p in peers) + " |")
+        print("|" + "---|" * (3 + len(peers)))
+
+        def group(r: PageResult, key=key) -> str:
+            return str(r.meta.get(key, "?")) if key != "lang" else str(r.lang)
+
+        mine = report(ours[name], group)
+        theirs = {p: report(peer_res[(p, name)], group) for p in peers}
+        for g, row in mine.items():
+            print(f"| {g} | {row['pages']} | {cell(row)} | "
+                  + " | ".join(cell(theirs[p].get(g)) for p in peers) + " |")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n{time.monotonic() - started:.0f}s in all, peak memory {peak:.0f} MB; "
+          f"max_iter={params.max_iter}, threshold chosen on held-out training sites.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

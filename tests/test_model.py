@@ -1,0 +1,95 @@
+import json
+
+import numpy as np
+import pytest
+
+from boilerplate.errors import ModelError
+from boilerplate.extract import Extractor
+from boilerplate.features import FeatureMatrix
+from boilerplate.model import Model
+from boilerplate.train import HyperParams, fit, load_pageset
+
+from .helpers import page_gold, page_html, write_pairs
+
+TINY = HyperParams(max_iter=15, min_samples_leaf=2, smoothing=True)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    folder = write_pairs(tmp_path_factory.mktemp("data") / "pairs")
+    pages, _ = load_pageset(str(folder))
+    model, report = fit(pages, TINY)
+    directory = model.save(tmp_path_factory.mktemp("models") / "tiny", {"note": "test"})
+    return model, report, directory
+
+
+def test_round_trip_predicts_the_same(trained):
+    model, report, directory = trained
+    loaded = Model.load(directory)
+    assert loaded.feature_names == model.feature_names
+    assert loaded.threshold == model.threshold
+    html = page_html("Lighthouse", "Keepers painted the lighthouse white again this summer, "
+                     "and the lamp was fitted with a brighter bulb that ships can see far out.")
+    a = Extractor(model).classify(html)
+    b = Extractor(loaded).classify(html)
+    assert [x.probability for x in a] == [y.probability for y in b]
+    meta = json.loads((directory / "model.json").read_text())
+    assert meta["note"] == "test"
+    assert meta["versions"]["scikit-learn"]
+    assert len(meta["sha256"]) == 64
+    assert "heldout_f1_by_threshold" in report
+
+
+def test_tiny_model_learns_the_article(trained):
+    model, _, _ = trained
+    title = "Lighthouse"
+    body = ("Keepers painted the lighthouse white again this summer, and the lamp was fitted "
+            "with a brighter bulb that ships can see far out.")
+    text = Extractor(model).extract(page_html(title, body))
+    assert body in text
+    assert "Copyright" not in text and "Tweet" not in text
+    assert text.count("\n") <= page_gold(title, body).count("\n") + 1
+
+
+def test_training_is_deterministic(trained, tmp_path):
+    model, _, directory = trained
+    folder = write_pairs(tmp_path / "pairs")
+    pages, _ = load_pageset(str(folder))
+    again, _ = fit(pages, TINY)
+    X = pages.X[:50]
+    np.testing.assert_array_equal(model.estimator.predict_proba(X),
+                                  again.estimator.predict_proba(X))
+
+
+def test_version_mismatch_is_a_clear_error(trained, tmp_path):
+    _, _, directory = trained
+    meta = json.loads((directory / "model.json").read_text())
+    meta["versions"]["scikit-learn"] = "0.24.2"
+    target = tmp_path / "old"
+    target.mkdir()
+    (target / "model.joblib").write_bytes((directory / "model.joblib").read_bytes())
+    (target / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=r"scikit-learn 0\.24\.2.*retrain"):
+        Model.load(target)
+
+
+def test_tampered_file_is_refused(trained, tmp_path):
+    _, _, directory = trained
+    target = tmp_path / "tampered"
+    target.mkdir()
+    (target / "model.json").write_text((directory / "model.json").read_text())
+    (target / "model.joblib").write_bytes((directory / "model.joblib").read_bytes() + b"x")
+    with pytest.raises(ModelError, match="SHA-256"):
+        Model.load(target)
+
+
+def test_changed_feature_list_is_a_clear_error(trained):
+    model, _, _ = trained
+    wrong = FeatureMatrix(("a", "b"), np.zeros((1, 2), dtype=np.float32))
+    with pytest.raises(ModelError, match="different feature list"):
+        model.predict_proba(wrong)
+
+
+def test_missing_model_directory(tmp_path):
+    with pytest.raises(ModelError, match="not a model directory"):
+        Model.load(tmp_path)
