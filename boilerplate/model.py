@@ -29,6 +29,8 @@ ESTIMATOR_FILE = "model.joblib"
 METADATA_FILE = "model.json"
 DEFAULT_MODEL_NAME = "default"
 DEFAULT_THRESHOLD = 0.5
+FILE_MODE = 0o644
+"""Model files are data to share, not secrets (mkstemp would leave them owner-only)."""
 SMOOTH_WINDOW = 3
 """Neighbours on each side whose first-pass probabilities feed the smoothing pass."""
 
@@ -44,6 +46,20 @@ def _versions() -> dict:
 
 def _minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
+
+
+SMOOTHER_FEATURES: tuple[str, ...] = (
+    "log_tokens", "link_density", "text_density", "sentence_ends_per_token", "rel_index",
+    "tokens_over_max", "in_main_container", "depth_below_main", "parent_link_density",
+    "parent_token_share", "is_title", "after_title", "repeats", "in_li", "in_a",
+)
+"""Own features the second pass sees beside the probabilities: few, so it fits in seconds."""
+
+
+def smoothing_input(X: np.ndarray, proba: np.ndarray, page_starts: np.ndarray,
+                    columns: np.ndarray) -> np.ndarray:
+    """Second-pass input: a few own features, own first-pass probability, neighbours'."""
+    return np.hstack([X[:, columns], proba[:, None], neighbour_columns(proba, page_starts)])
 
 
 def neighbour_columns(proba: np.ndarray, page_starts: np.ndarray,
@@ -75,6 +91,11 @@ class Model:
     """Optional second pass: sees the first pass's probabilities of neighbouring blocks."""
     metadata: dict = field(default_factory=dict)
 
+    @property
+    def smoother_columns(self) -> np.ndarray:
+        """Indices of SMOOTHER_FEATURES in this model's feature list."""
+        return np.array([self.feature_names.index(n) for n in SMOOTHER_FEATURES], dtype=np.int64)
+
     def check_features(self, features: FeatureMatrix) -> None:
         """Refuse features whose columns differ from the ones the model was trained on."""
         if tuple(features.names) != tuple(self.feature_names):
@@ -91,12 +112,7 @@ class Model:
         self.check_features(features)
         if len(features.values) == 0:
             return np.zeros(0, dtype=np.float32)
-        proba = self.estimator.predict_proba(features.values)[:, 1]
-        if self.smoother is not None:
-            extra = neighbour_columns(proba, np.array([0]))
-            proba = self.smoother.predict_proba(
-                np.hstack([features.values, proba[:, None], extra]))[:, 1]
-        return proba
+        return self.predict_rows(features.values, np.array([0]))
 
     def predict_rows(self, X: np.ndarray, page_starts: np.ndarray) -> np.ndarray:
         """Probabilities for many pages' blocks at once (rows back to back, pages starting at
@@ -105,8 +121,8 @@ class Model:
             return np.zeros(0, dtype=np.float32)
         proba = self.estimator.predict_proba(X)[:, 1]
         if self.smoother is not None:
-            extra = neighbour_columns(proba, page_starts)
-            proba = self.smoother.predict_proba(np.hstack([X, proba[:, None], extra]))[:, 1]
+            second = smoothing_input(X, proba, page_starts, self.smoother_columns)
+            proba = self.smoother.predict_proba(second)[:, 1]
         return proba
 
     def save(self, directory: str | Path, extra_metadata: dict | None = None) -> Path:
@@ -122,6 +138,7 @@ class Model:
             joblib.dump({"estimator": self.estimator, "smoother": self.smoother}, tmp,
                         compress=3)
             digest = hashlib.sha256(Path(tmp).read_bytes()).hexdigest()
+            os.chmod(tmp, FILE_MODE)
             os.replace(tmp, target)
         finally:
             if os.path.exists(tmp):
@@ -130,6 +147,7 @@ class Model:
             **self.metadata, **(extra_metadata or {}),
             "versions": _versions(), "feature_names": list(self.feature_names),
             "threshold": self.threshold, "smoothing": self.smoother is not None,
+            "smoother_features": list(SMOOTHER_FEATURES) if self.smoother is not None else [],
             "estimator_file": ESTIMATOR_FILE, "sha256": digest,
         }
         _atomic_write_text(directory / METADATA_FILE,
@@ -189,6 +207,7 @@ def _atomic_write_text(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

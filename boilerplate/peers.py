@@ -23,14 +23,16 @@ def _trafilatura() -> Callable[[str, str | None], str]:
 
 
 def _readability() -> Callable[[str, str | None], str]:
-    import lxml.html
     from readability import Document
 
+    from .blocks import segment
+    from .parse import parse
+
     def run(html: str, lang: str | None) -> str:
+        # The summary is HTML; its visible text is cut at block boundaries the way ours is,
+        # so "Heading</h2><p>Text" never glues into one token and costs the peer shingles.
         summary = Document(html).summary(html_partial=True)
-        root = lxml.html.fromstring(summary)
-        return "\n".join(line.strip() for line in root.text_content().splitlines()
-                         if line.strip())
+        return "\n".join(block.text for block in segment(parse(summary)))
 
     return run
 

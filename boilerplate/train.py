@@ -18,7 +18,7 @@ from .errors import BoilerplateError, BoilerplateWarning
 from .features import feature_names, featurize
 from .labels import labels_from_annotation, labels_from_text
 from .metrics import score_page, summarize
-from .model import Model, neighbour_columns
+from .model import SMOOTHER_FEATURES, Model, smoothing_input
 from .parse import parse
 
 SEED = 0
@@ -258,8 +258,10 @@ def page_f1(pages: PageSet, proba: np.ndarray, threshold: float) -> float:
     return summarize(scores, samples=0).f1
 
 
-def _smoothing_input(pages: PageSet, proba: np.ndarray) -> np.ndarray:
-    return np.hstack([pages.X, proba[:, None], neighbour_columns(proba, pages.page_starts[:-1])])
+def _smoothing_input(pages: PageSet, proba: np.ndarray, config: Config) -> np.ndarray:
+    names = feature_names(config)
+    columns = np.array([names.index(n) for n in SMOOTHER_FEATURES], dtype=np.int64)
+    return smoothing_input(pages.X, proba, pages.page_starts[:-1], columns)
 
 
 def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFAULT_CONFIG,
@@ -286,8 +288,8 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
     use_smoothing = False
     if params.smoothing:
         oof = _out_of_fold(train, params)
-        second = _fit_rows(params, _smoothing_input(train, oof), train.y, train)
-        smooth = second.predict_proba(_smoothing_input(held, proba))[:, 1]
+        second = _fit_rows(params, _smoothing_input(train, oof, config), train.y, train)
+        smooth = second.predict_proba(_smoothing_input(held, proba, config))[:, 1]
         smoothed = {t: page_f1(held, smooth, t) for t in THRESHOLD_GRID}
         best_s = max(smoothed, key=smoothed.get)
         report["smoothing_heldout_f1"] = smoothed[best_s]
@@ -295,6 +297,7 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
         if smoothed[best_s] > plain[best_t]:
             use_smoothing, best_t = True, best_s
             report["threshold"] = best_t
+            report["heldout_f1"] = smoothed[best_s]
     report["smoothing"] = use_smoothing
     if params.refit:
         say(f"refitting on all {pages.n_pages} pages ({len(pages.y)} blocks)")
@@ -302,7 +305,7 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
         smoother = None
         if use_smoothing:
             oof = _out_of_fold(pages, params)
-            smoother = _fit_rows(params, _smoothing_input(pages, oof), pages.y, pages)
+            smoother = _fit_rows(params, _smoothing_input(pages, oof, config), pages.y, pages)
     else:
         estimator, smoother = first, (second if use_smoothing else None)
     report["fit_seconds"] = round(time.monotonic() - started, 1)
@@ -311,7 +314,7 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
     return model, report
 
 
-OOF_FOLDS = 3
+OOF_FOLDS = 2
 
 
 def _out_of_fold(pages: PageSet, params: HyperParams) -> np.ndarray:

@@ -1,0 +1,64 @@
+"""The shipped default model on the bundled fixtures, through the public API."""
+
+import pytest
+
+import boilerplate
+from boilerplate.extract import Extractor, render
+from boilerplate.model import default_model_path
+
+ZH_CHROME = ["点击右上角微信好友", "朋友圈", "请使用浏览器分享功能进行分享", "您此时的心情", "开心",
+             "新闻表情排行", "推荐阅读", "2024年7月10日", "加载更多", "版权所有", "关于我们",
+             "首页"]
+EN_CHROME = ["Politics", "Subscribe", "Related stories", "Parking study finds", "Most read",
+             "Privacy policy", "All rights reserved", "Log in to join"]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    if not (default_model_path() / "model.json").exists():
+        pytest.skip("no shipped model at models/default (train it: see models/README.md)")
+    return Extractor.load()
+
+
+def test_chinese_portal_extracts_to_the_article(extractor, fixtures):
+    text = extractor.extract((fixtures / "zh_portal_gbk.html").read_bytes())
+    gold = (fixtures / "zh_portal_gbk.txt").read_text(encoding="utf-8").splitlines()
+    for paragraph in gold[2:]:
+        assert paragraph in text
+    for chrome in ZH_CHROME:
+        assert chrome not in text, chrome
+
+
+def test_english_news_extracts_the_story(extractor, fixtures):
+    text = extractor.extract((fixtures / "en_news.html").read_bytes())
+    gold = (fixtures / "en_news.txt").read_text(encoding="utf-8").splitlines()
+    for paragraph in gold[1:]:
+        assert paragraph in text
+    for chrome in EN_CHROME:
+        assert chrome not in text, chrome
+
+
+def test_classify_gives_every_block_a_probability(extractor, fixtures):
+    blocks = extractor.classify((fixtures / "en_news.html").read_bytes())
+    assert len(blocks) > 20
+    assert all(0.0 <= b.probability <= 1.0 for b in blocks)
+    assert all(b.content == (b.probability >= extractor.model.threshold) for b in blocks)
+    assert render(blocks, "text") == extractor.extract((fixtures / "en_news.html").read_bytes())
+
+
+def test_threshold_trades_precision_for_recall(extractor, fixtures):
+    data = (fixtures / "en_news.html").read_bytes()
+    strict = Extractor(extractor.model, threshold=0.99).extract(data)
+    loose = Extractor(extractor.model, threshold=0.01).extract(data)
+    assert len(strict) <= len(extractor.extract(data)) <= len(loose)
+
+
+def test_top_level_extract_accepts_str_and_bytes(extractor, fixtures):
+    data = (fixtures / "en_news.html").read_bytes()
+    assert boilerplate.extract(data, model=extractor) == boilerplate.extract(
+        data.decode("utf-8"), model=extractor.model)
+
+
+def test_unknown_format_is_a_clear_error(extractor):
+    with pytest.raises(ValueError, match="unknown format"):
+        extractor.extract("<p>x</p>", format="pdf")
