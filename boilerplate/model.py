@@ -215,5 +215,13 @@ def _atomic_write_text(path: Path, text: str) -> None:
 
 
 def default_model_path() -> Path:
-    """The model shipped with the package (the repository's models/default)."""
-    return Path(str(resources.files("boilerplate._models") / DEFAULT_MODEL_NAME))
+    """The model shipped with the package (the repository's models/default).
+
+    Installed, models/ lives inside the package as boilerplate._models; imported from a
+    source checkout, it is the models/ folder beside the package.
+    """
+    try:
+        base = Path(str(resources.files("boilerplate._models")))
+    except ModuleNotFoundError:
+        base = Path(__file__).resolve().parent.parent / "models"
+    return base / DEFAULT_MODEL_NAME
