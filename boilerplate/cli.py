@@ -8,6 +8,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from . import __version__
 from .blocks import segment
@@ -117,6 +118,26 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return status
 
 
+def write_error_report(directory: Path, page_errors: list[dict], summary: dict) -> None:
+    """DIR/summary.txt and .json (wrong tokens by group), DIR/pages.jsonl (worst page first)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    lines = []
+    for key, groups in summary.items():
+        lines.append(f"== wrong tokens by {key}")
+        lines.append(f"{'group':<28}{'false content':>15}{'missed content':>16}{'blocks':>8}")
+        ranked = sorted(groups.items(),
+                        key=lambda kv: -(kv[1]["false_content"] + kv[1]["missed_content"]))
+        for value, cell in ranked:
+            lines.append(f"{value[:27]:<28}{cell['false_content']:>15.0f}"
+                         f"{cell['missed_content']:>16.0f}{cell['blocks']:>8}")
+        lines.append("")
+    (directory / "summary.txt").write_text("\n".join(lines), encoding="utf-8")
+    with (directory / "pages.jsonl").open("w", encoding="utf-8") as fh:
+        for page in page_errors:
+            fh.write(json.dumps(page, ensure_ascii=False) + "\n")
+
+
 def _print_warnings(caught: list, page_id: str | None = None) -> None:
     prefix = f"{page_id}: " if page_id else ""
     for warning in caught:
@@ -162,8 +183,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     config = _config(args)
     say = None if args.quiet else progress
     peers = [p.strip() for p in args.compare.split(",")] if args.compare else []
-    tables = evaluate_datasets(args.data, args.model, config=config, jobs=args.jobs,
-                               by=args.by, threshold=args.threshold, progress=say)
+    tables, page_errors, summary = evaluate_datasets(
+        args.data, args.model, config=config, jobs=args.jobs, by=args.by,
+        threshold=args.threshold, errors=bool(args.errors), progress=say)
+    if args.errors:
+        write_error_report(Path(args.errors), page_errors, summary)
+        print(f"boilerplate: wrote error analysis of {len(page_errors)} pages to "
+              f"{args.errors}", file=sys.stderr)
     if peers:
         tables.update(compare_peers(args.data, peers, config=config, by=args.by, progress=say))
     if args.json:
@@ -227,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--compare", default="",
                           help="comma-separated peers: trafilatura,readability,justext")
     evaluate.add_argument("--json", action="store_true", help="print the tables as JSON")
+    evaluate.add_argument("--errors", metavar="DIR", default=None,
+                          help="write the blocks the model got wrong, per page, and where "
+                               "errors cluster, to DIR")
     evaluate.add_argument("--jobs", type=int, default=1)
     evaluate.add_argument("--quiet", action="store_true")
     _add_limits(evaluate)

@@ -87,16 +87,33 @@ GROUP_KEYS: dict[str, Callable[[PageResult], str]] = {
 
 def evaluate_datasets(paths: Sequence[str], model_path: str | None = None, *,
                       config: Config = DEFAULT_CONFIG, jobs: int = 1, by: str = "dataset",
-                      threshold: float | None = None,
-                      progress: Callable[[str], None] | None = None) -> dict[str, dict]:
-    """Score a saved model on datasets; returns {title: {group: metrics}}."""
+                      threshold: float | None = None, errors: bool = False,
+                      progress: Callable[[str], None] | None = None,
+                      ) -> tuple[dict[str, dict], list[dict], dict]:
+    """Score a saved model on datasets.
+
+    Returns {title: {group: metrics}}, and with `errors` the per-page error lists and the
+    error summary of `error_analysis` (empty otherwise).
+    """
     model = Model.load(model_path)
     results: list[PageResult] = []
+    pages_errors: list[dict] = []
+    summary: dict[str, dict[str, dict]] = {k: {} for k in ERROR_GROUPS}
     for path in paths:
         pages, _ = load_pageset(path, config, jobs=jobs, progress=progress, require_gold=False)
         results.extend(score_pageset(model, pages, threshold))
+        if errors:
+            found, partial = error_analysis(model, pages, threshold)
+            pages_errors.extend(found)
+            for key, groups in partial.items():
+                for value, cell in groups.items():
+                    total = summary.setdefault(key, {}).setdefault(
+                        value, {"false_content": 0.0, "missed_content": 0.0, "blocks": 0})
+                    for field_name in total:
+                        total[field_name] += cell[field_name]
     name = model_path or "default model"
-    return {f"boilerplate ({name})": report(results, GROUP_KEYS[by])}
+    pages_errors.sort(key=lambda page: -page["tokens_lost"])
+    return {f"boilerplate ({name})": report(results, GROUP_KEYS[by])}, pages_errors, summary
 
 
 def compare_peers(paths: Sequence[str], peers: Sequence[str], *,
@@ -115,3 +132,66 @@ def compare_peers(paths: Sequence[str], peers: Sequence[str], *,
         if progress:
             progress(f"peers done on {path}")
     return {name: report(res, GROUP_KEYS[by]) for name, res in results.items()}
+
+
+ERROR_KEY_FEATURES = ("n_tokens", "link_density", "text_density", "rel_index",
+                      "in_main_container", "is_title", "repeats")
+POSITION_BUCKETS = 5
+ERROR_GROUPS = ("dataset", "lang", "page_type", "tag", "position")
+MAX_ERRORS_PER_PAGE = 50
+
+
+def _tag_of(names: Sequence[str], row: np.ndarray) -> str:
+    for name, value in zip(names, row, strict=True):
+        if name.startswith("tag_") and value == 1:
+            return name[4:]
+    return "?"
+
+
+def error_analysis(model: Model, pages: PageSet, threshold: float | None = None
+                   ) -> tuple[list[dict], dict[str, dict[str, dict]]]:
+    """The blocks the model got wrong on each page, ranked by the tokens they cost, and a
+    summary of where wrong tokens cluster (by dataset, language, page type, tag, position)."""
+    threshold = model.threshold if threshold is None else threshold
+    proba = model.predict_rows(pages.X, pages.page_starts)
+    names = list(model.feature_names)
+    key_cols = [names.index(n) for n in ERROR_KEY_FEATURES]
+    rel_col = names.index("rel_index")
+    texts = predicted_texts(pages, proba, threshold)
+    summary: dict[str, dict[str, dict]] = {k: {} for k in ERROR_GROUPS}
+    per_page = []
+    for i in range(pages.n_pages):
+        rows = pages.rows(i)
+        y, p, w, X = pages.y[rows], proba[rows], pages.weights[rows], pages.X[rows]
+        predicted = p >= threshold
+        wrong = np.flatnonzero(predicted != y.astype(bool))
+        errors = []
+        for j in wrong[np.argsort(-w[wrong])]:
+            kind = "false_content" if predicted[j] else "missed_content"
+            tag = _tag_of(names, X[j])
+            position = f"{min(int(X[j, rel_col] * POSITION_BUCKETS), POSITION_BUCKETS - 1)}"
+            groups = {"dataset": pages.name, "lang": pages.langs[i] or "?",
+                      "page_type": str(pages.meta[i].get("page_type", "?")), "tag": tag,
+                      "position": f"{position}/{POSITION_BUCKETS}"}
+            for key, value in groups.items():
+                cell = summary[key].setdefault(value, {"false_content": 0.0,
+                                                       "missed_content": 0.0, "blocks": 0})
+                cell[kind] += float(w[j])
+                cell["blocks"] += 1
+            if len(errors) < MAX_ERRORS_PER_PAGE:
+                errors.append({
+                    "kind": kind, "block": int(j), "tokens": float(w[j]),
+                    "probability": round(float(p[j]), 3), "tag": tag,
+                    "text": pages.block_texts[i][j][:300],
+                    "features": {n: round(float(X[j, c]), 3)
+                                 for n, c in zip(ERROR_KEY_FEATURES, key_cols, strict=True)},
+                })
+        score = score_page(pages.gold[i] or "", texts[i])
+        per_page.append({
+            "dataset": pages.name, "id": pages.page_ids[i], "lang": pages.langs[i],
+            "page_type": pages.meta[i].get("page_type"),
+            "precision": round(score.precision, 4), "recall": round(score.recall, 4),
+            "tokens_lost": float(w[wrong].sum()), "errors": errors,
+        })
+    per_page.sort(key=lambda page: -page["tokens_lost"])
+    return per_page, summary

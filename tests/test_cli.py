@@ -97,6 +97,21 @@ def test_train_evaluate_extract_round_trip(tmp_path, capsys):
     (title, table), = tables.items()
     assert table["site"]["pages"] == 8 and 0 <= table["overall"]["f1"] <= 1
 
+    errors = tmp_path / "errors"
+    assert main(["evaluate", "--model", str(out), "--quiet", "--errors", str(errors),
+                 str(jsonl)]) == 0
+    capsys.readouterr()
+    summary = json.loads((errors / "summary.json").read_text())
+    assert set(summary) == {"dataset", "lang", "page_type", "tag", "position"}
+    pages = [json.loads(line) for line in (errors / "pages.jsonl").read_text().splitlines()]
+    assert len(pages) == 8
+    lost = [p["tokens_lost"] for p in pages]
+    assert lost == sorted(lost, reverse=True)
+    for page in pages:
+        assert sum(e["tokens"] for e in page["errors"]) == page["tokens_lost"]
+        assert all(e["kind"] in ("false_content", "missed_content") for e in page["errors"])
+    assert "wrong tokens by tag" in (errors / "summary.txt").read_text()
+
     page = tmp_path / "new.html"
     body = ("Keepers painted the lighthouse white again this summer, and the lamp was fitted "
             "with a brighter bulb that ships can see far out.")
