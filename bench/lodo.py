@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peers", default="trafilatura,readability")
     ap.add_argument("--sets", nargs="+", default=SETS)
     ap.add_argument("--max-iter", type=int, default=HyperParams().max_iter)
-    ap.add_argument("--no-smoothing", action="store_true",
-                    help="skip the neighbour-smoothing pass (faster, for ablations)")
+    ap.add_argument("--smoothing", action="store_true",
+                    help="also try the neighbour-smoothing pass (off, like the default model)")
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     peers = [p for p in args.peers.split(",") if p]
     peer_res = {(p, n): peer_results(args.shared, n, p, args.cache)
                 for p in peers for n in args.sets}
-    params = HyperParams(max_iter=args.max_iter, smoothing=not args.no_smoothing, refit=False)
+    params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing, refit=False)
     ours: dict[str, list[PageResult]] = {}
     for held in args.sets:
         train = concat([with_gold(sets[n]) for n in SETS if n != held])

@@ -82,7 +82,7 @@ def test_train_evaluate_extract_round_trip(tmp_path, capsys):
     jsonl = write_jsonl(tmp_path / "site" / "pages.jsonl.gz")
     out = tmp_path / "model"
     code = main(["train", str(data), str(jsonl), "--out", str(out), "--max-iter", "15",
-                 "--no-smoothing", "--quiet"])
+                 "--quiet"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     summary = json.loads(captured.out)

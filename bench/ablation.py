@@ -1,0 +1,60 @@
+"""Does a signal help on unseen data? Train on the default model's sets, test on others.
+
+Usage: python bench/ablation.py [--drop FEATURE,...] [--smoothing] [--shared ../shared]
+
+Trains like the default model (wcxb + cwced-train, threshold chosen on held-out training
+sites, no refit) with the named feature columns zeroed (or with the smoothing pass tried),
+and prints held-out-site F1 beside F1 on daniel (per language), dragnet and
+googletrends-2017, which the model never sees. Run it with and without a change: keep the
+change only if the unseen sets improve. Reuses bench/lodo.py's cache of featurized sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from lodo import load_set, with_gold
+
+from boilerplate.evaluate import report, score_pageset
+from boilerplate.features import feature_names
+from boilerplate.train import HyperParams, concat, fit
+
+HERE = Path(__file__).resolve().parent
+TRAIN = ("wcxb", "cwced-train")
+UNSEEN = ("daniel", "dragnet", "googletrends-2017")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--drop", default="", help="comma-separated feature names to zero")
+    ap.add_argument("--smoothing", action="store_true")
+    ap.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    ap.add_argument("--cache", type=Path, default=HERE / ".cache")
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args(argv)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    names = feature_names()
+    drop = [names.index(n) for n in args.drop.split(",") if n]
+    sets = {n: load_set(args.shared, n, args.cache, args.jobs) for n in TRAIN + UNSEEN}
+    for pages in sets.values():
+        if drop:
+            pages.X[:, drop] = 0.0
+    train = concat([with_gold(sets[n]) for n in TRAIN])
+    model, rep = fit(train, HyperParams(smoothing=args.smoothing, refit=False))
+    print(f"drop={args.drop or '-'} smoothing={rep['smoothing']} threshold={rep['threshold']}")
+    print(f"| set | F1 |\n|---|---|\n| held-out training sites | {rep['heldout_f1']:.4f} |")
+    for name in UNSEEN:
+        results = score_pageset(model, sets[name])
+        print(f"| {name} | {report(results)['overall']['f1']:.4f} |")
+        if name == "daniel":
+            by_lang = report(results, lambda r: r.lang or "?")
+            for lang, row in by_lang.items():
+                if lang != "overall":
+                    print(f"| daniel:{lang} | {row['f1']:.4f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
