@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from .config import DEFAULT_CONFIG, Config
 from .errors import BoilerplateError, BoilerplateWarning
 from .features import block_table, featurize
 from .parse import parse
-from .sources import SourceError, iter_pages
+from .sources import Page, SourceError, iter_pages
 
 REPORT_COLUMNS = ("pages", "precision", "recall", "f1", "f1_std", "block_f1")
 
@@ -44,42 +44,59 @@ def _format_cell(value: object, width: int) -> str:
     return text[:width].ljust(width)
 
 
-def _print_table(page_id: str, rows: list[dict]) -> None:
-    print(f"== {page_id}: {len(rows)} blocks")
-    print(" ".join(label.ljust(width) for _, label, width in TABLE_COLUMNS) + " text")
+def _table_lines(page_id: str, rows: list[dict]) -> list[str]:
+    lines = [f"== {page_id}: {len(rows)} blocks",
+             " ".join(label.ljust(width) for _, label, width in TABLE_COLUMNS) + " text"]
     for row in rows:
         cells = " ".join(_format_cell(row[key], width) for key, _, width in TABLE_COLUMNS)
         text = row["text"]
         preview = text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
-        print(f"{cells} {preview}")
+        lines.append(f"{cells} {preview}")
+    return lines
 
 
-def cmd_blocks(args: argparse.Namespace) -> int:
-    """Show the blocks of each page with the features the model sees."""
-    config = _config(args)
+def _each_page(paths: Sequence[str], work: Callable[[Page], str]) -> int:
+    """Run `work` on every page and print its output; report each bad page and go on.
+
+    Exit status: 2 if a named path does not exist, else 1 if any page failed, else 0.
+    """
     status = EXIT_OK
-    for page in iter_pages(args.pages):
+    for page in iter_pages(paths):
         if isinstance(page, SourceError):
             print(f"boilerplate: {page.id}: {page.reason}", file=sys.stderr)
             status = EXIT_USAGE if page.usage else max(status, EXIT_FAILED)
             continue
         try:
             with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                doc = parse(page.data, where=page.id, config=config)
-                blocks = segment(doc, config)
-                rows = block_table(blocks, featurize(blocks, config, doc.title))
+                warnings.simplefilter("always", BoilerplateWarning)
+                output = work(page)
         except BoilerplateError as exc:
             print(f"boilerplate: {exc}", file=sys.stderr)
-            status = max(status, EXIT_FAILED) if status != EXIT_USAGE else status
+            status = max(status, EXIT_FAILED)
             continue
-        for warning in caught:
-            print(f"boilerplate: {page.id}: warning: {warning.message}", file=sys.stderr)
-        if args.json:
-            print(json.dumps({"id": page.id, "blocks": rows}, ensure_ascii=False))
-        else:
-            _print_table(page.id, rows)
+        except Exception as exc:  # noqa: BLE001 - one page's unexpected failure must not end a batch
+            print(f"boilerplate: {page.id}: internal error ({type(exc).__name__}: {exc}); "
+                  "please report it with the page", file=sys.stderr)
+            status = max(status, EXIT_FAILED)
+            continue
+        _print_warnings(caught, page.id)
+        print(output)
     return status
+
+
+def cmd_blocks(args: argparse.Namespace) -> int:
+    """Show the blocks of each page with the features the model sees."""
+    config = _config(args)
+
+    def work(page: Page) -> str:
+        doc = parse(page.data, where=page.id, config=config)
+        blocks = segment(doc, config)
+        rows = block_table(blocks, featurize(blocks, config, doc.title))
+        if args.json:
+            return json.dumps({"id": page.id, "blocks": rows}, ensure_ascii=False)
+        return "\n".join(_table_lines(page.id, rows))
+
+    return _each_page(args.pages, work)
 
 
 def _report_lines(title: str, table: dict[str, dict]) -> list[str]:
@@ -96,26 +113,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     """Print the main content of each page."""
     from .extract import Extractor
 
-    config = _config(args)
-    extractor = Extractor.load(args.model, config=config, threshold=args.threshold)
-    status = EXIT_OK
-    for page in iter_pages(args.pages):
-        if isinstance(page, SourceError):
-            print(f"boilerplate: {page.id}: {page.reason}", file=sys.stderr)
-            status = EXIT_USAGE if page.usage else max(status, EXIT_FAILED)
-            continue
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                output = extractor.extract(page.data, format=args.format, where=page.id)
-        except BoilerplateError as exc:
-            print(f"boilerplate: {exc}", file=sys.stderr)
-            status = status if status == EXIT_USAGE else EXIT_FAILED
-            continue
-        for warning in caught:
-            print(f"boilerplate: {page.id}: warning: {warning.message}", file=sys.stderr)
-        print(output)
-    return status
+    extractor = Extractor.load(args.model, config=_config(args), threshold=args.threshold)
+    return _each_page(args.pages, lambda page: extractor.extract(
+        page.data, format=args.format, where=page.id))
 
 
 def write_error_report(directory: Path, page_errors: list[dict], summary: dict) -> None:
@@ -155,6 +155,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         warnings.simplefilter("always", BoilerplateWarning)
         for path in args.data:
             pageset, dataset = load_pageset(path, config, jobs=args.jobs, progress=say)
+            for reason in pageset.skipped:
+                print(f"boilerplate: skipped page {reason}", file=sys.stderr)
             sets.append(pageset)
             info = dataset.info()
             infos.append({"name": info.name, "pages": pageset.n_pages,

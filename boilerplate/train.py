@@ -100,6 +100,8 @@ def _page_rows(args: tuple[LabeledPage, Config]) -> tuple | str:
             blocks = segment(doc, config)
     except BoilerplateError as exc:
         return f"{page.dataset}/{page.id}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - one bad page must not end a training run
+        return f"{page.dataset}/{page.id}: internal error ({type(exc).__name__}: {exc})"
     features = featurize(blocks, config, doc.title)
     if page.labeled_html:
         labels = labels_from_annotation(blocks, page.labeled_html)
