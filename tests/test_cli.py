@@ -127,3 +127,20 @@ def test_evaluate_with_missing_model_is_a_clear_error(tmp_path, capsys):
     code = main(["evaluate", "--model", str(tmp_path / "nomodel"), str(jsonl)])
     assert code == 2
     assert "not a model directory" in capsys.readouterr().err
+
+
+def test_unexpected_error_on_one_page_does_not_stop_the_batch(tmp_path, capsys):
+    from boilerplate.cli import _each_page
+
+    for name in ("a.html", "b.html", "c.html"):
+        (tmp_path / name).write_text(f"<p>{name}</p>")
+
+    def work(page):
+        if page.id.endswith("b.html"):
+            raise RuntimeError("boom")
+        return page.id
+
+    assert _each_page([str(tmp_path)], work) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [str(tmp_path / "a.html"), str(tmp_path / "c.html")]
+    assert "b.html: internal error (RuntimeError: boom)" in captured.err
