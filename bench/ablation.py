@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--drop", default="", help="comma-separated feature names to zero")
     ap.add_argument("--smoothing", action="store_true")
+    ap.add_argument("--train", default=",".join(TRAIN),
+                    help="comma-separated training sets (default: the default model's)")
     ap.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
     ap.add_argument("--cache", type=Path, default=HERE / ".cache")
     ap.add_argument("--jobs", type=int, default=2)
@@ -37,13 +39,15 @@ def main(argv: list[str] | None = None) -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     names = feature_names()
     drop = [names.index(n) for n in args.drop.split(",") if n]
-    sets = {n: load_set(args.shared, n, args.cache, args.jobs) for n in TRAIN + UNSEEN}
+    train_names = tuple(args.train.split(","))
+    sets = {n: load_set(args.shared, n, args.cache, args.jobs) for n in train_names + UNSEEN}
     for pages in sets.values():
         if drop:
             pages.X[:, drop] = 0.0
-    train = concat([with_gold(sets[n]) for n in TRAIN])
+    train = concat([with_gold(sets[n]) for n in train_names])
     model, rep = fit(train, HyperParams(smoothing=args.smoothing, refit=False))
-    print(f"drop={args.drop or '-'} smoothing={rep['smoothing']} threshold={rep['threshold']}")
+    print(f"train={args.train} drop={args.drop or '-'} smoothing={rep['smoothing']} "
+          f"threshold={rep['threshold']}")
     print(f"| set | F1 |\n|---|---|\n| held-out training sites | {rep['heldout_f1']:.4f} |")
     for name in UNSEEN:
         results = score_pageset(model, sets[name])

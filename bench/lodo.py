@@ -31,7 +31,15 @@ from boilerplate.evaluate import PageResult, report, score_pageset
 from boilerplate.features import feature_names
 from boilerplate.metrics import BlockCounts, score_page
 from boilerplate.peers import peer, run_safely
-from boilerplate.train import HyperParams, PageSet, concat, fit, load_pageset, subset
+from boilerplate.train import (
+    PARTIAL_GOLD_KINDS,
+    HyperParams,
+    PageSet,
+    concat,
+    fit,
+    load_pageset,
+    subset,
+)
 
 HERE = Path(__file__).resolve().parent
 SETS = ["wcxb", "dragnet", "cleaneval", "l3s-gn1", "googletrends-2017", "daniel", "cwced-train"]
@@ -75,7 +83,10 @@ def peer_results(shared: Path, name: str, peer_name: str, cache: Path) -> list[P
 
 
 def with_gold(pages: PageSet) -> PageSet:
-    keep = np.array([i for i, g in enumerate(pages.gold) if g is not None], dtype=np.int64)
+    """The pages that can teach labels: full-text gold, not snippets or prefixes."""
+    keep = np.array([i for i, (g, m) in enumerate(zip(pages.gold, pages.meta, strict=True))
+                     if g is not None and m.get("gold_kind") not in PARTIAL_GOLD_KINDS],
+                    dtype=np.int64)
     return subset(pages, keep)
 
 

@@ -168,6 +168,17 @@ def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DE
     )
 
 
+PARTIAL_GOLD_KINDS = frozenset({"snippets", "prefix_silver"})
+"""Gold that covers only part of the main text: aligning it would label the rest chrome."""
+
+
+def has_full_gold(page: LabeledPage) -> bool:
+    """Whether a page's gold describes its whole main content (so it can teach labels)."""
+    if page.meta.get("gold_kind") in PARTIAL_GOLD_KINDS:
+        return False
+    return page.text is not None or bool(page.labeled_html)
+
+
 def load_pageset(path: str, config: Config = DEFAULT_CONFIG, jobs: int = 1,
                  progress: Callable[[str], None] | None = None, require_gold: bool = True,
                  ) -> tuple[PageSet, Dataset]:
@@ -177,7 +188,7 @@ def load_pageset(path: str, config: Config = DEFAULT_CONFIG, jobs: int = 1,
     evaluation (`require_gold=False`) they stay and count as the metric defines.
     """
     dataset = Dataset(path)
-    pages = (p for p in dataset if not require_gold or p.text is not None or p.labeled_html)
+    pages = (p for p in dataset if not require_gold or has_full_gold(p))
     return featurize_pages(pages, dataset.name, config, jobs, progress), dataset
 
 
