@@ -59,7 +59,9 @@ META_CHARSET_RE = re.compile(
 )
 XML_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:\-]+)""")
 XML_DECL_STR_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+XML_DECL_WINDOW = 256
 XML_DECL_STR_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+XML_DECL_WINDOW = 256
 # C0 controls other than tab/LF/CR: libxml2 rejects them. They never occur inside a UTF-8
 # multi-byte sequence, so deleting them from the encoded bytes is safe.
 CONTROL_BYTES = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32))
@@ -239,11 +241,16 @@ def parse(
         text, used = data.lstrip("\ufeff"), "str"
     else:
         text, used = decode(data, encoding=encoding, config=config, where=where)
-    if not text.strip():
+    if not text or text.isspace():
         raise EmptyDocumentError(f"{where}: page is empty")
-    if text.startswith("<?xml") or text.lstrip().startswith("<?xml"):
+    if text[:XML_DECL_WINDOW].lstrip().startswith("<?xml"):
         text = XML_DECL_STR_RE.sub("", text, count=1)
-    markup = text.encode("utf-8", errors="replace").translate(None, CONTROL_BYTES)
+    if used == "utf-8" and isinstance(data, bytes) and data[:1] != b"\xef" and (
+            "\ufffd" not in text):
+        markup = data  # already clean UTF-8: skip encoding the decoded text again
+    else:
+        markup = text.encode("utf-8", errors="replace")
+    markup = markup.translate(None, CONTROL_BYTES)
     root = etree.fromstring(markup, _new_parser())
     if root is None:
         raise EmptyDocumentError(f"{where}: page has no markup or text")
