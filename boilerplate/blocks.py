@@ -19,6 +19,8 @@ TAG_FLAG: dict[str, int] = {
     **{tag: FLAG_BITS["h"] for tag in HEADING_TAGS},
 }
 CLASS_SPLIT_RE = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+CLASS_SEPARATORS = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
+"""Byte table turning every ASCII byte that is not a letter or digit into a space."""
 MAX_CLASS_TOKENS = 24
 MAX_CLASS_CHARS = 400
 BR_RUN_SPLIT = 2
@@ -83,7 +85,11 @@ def split_class(raw: str) -> tuple[str, ...]:
     Only the first MAX_CLASS_TOKENS are kept: utility-class frameworks put hundreds of
     styling words on one element, and they say nothing the first few do not.
     """
-    words = [t.lower() for t in CLASS_SPLIT_RE.split(raw[:MAX_CLASS_CHARS]) if t]
+    raw = raw[:MAX_CLASS_CHARS]
+    if raw.isascii() and raw == raw.lower():  # the common case: no camelCase to split
+        return tuple(raw.encode("ascii").translate(CLASS_SEPARATORS).decode("ascii").split()
+                     [:MAX_CLASS_TOKENS])
+    words = [t.lower() for t in CLASS_SPLIT_RE.split(raw) if t]
     return tuple(words[:MAX_CLASS_TOKENS])
 
 
