@@ -152,6 +152,6 @@ def test_deep_nesting_in_bounded_time():
 
 def test_utf8_bytes_with_a_stale_xml_declaration():
     data = ('<?xml version="1.0" encoding="iso-8859-1"?><html><body><p>crème brûlée 中文</p>'
-            "</body></html>").encode("utf-8")
+            "</body></html>").encode()
     doc = parse(data)
     assert doc.encoding == "utf-8" and visible_text(doc) == "crème brûlée 中文"
