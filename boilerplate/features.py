@@ -262,6 +262,13 @@ def _tree_columns(blocks: Sequence[Block], tokens: np.ndarray, link_density: np.
     return out
 
 
+def _token_set(text: str) -> set[str]:
+    """Distinct tokens; ASCII text through a byte table (same tokens as the regex, faster)."""
+    if text.isascii():
+        return set(text.encode("ascii").translate(ASCII_WORDS_ONLY).decode("ascii").split())
+    return set(tokens_of(text))
+
+
 def _title_columns(blocks: Sequence[Block], title: str) -> np.ndarray:
     """Where the headline is, and text repeated across the page (menus, teasers, footers)."""
     n = len(blocks)
@@ -271,13 +278,13 @@ def _title_columns(blocks: Sequence[Block], title: str) -> np.ndarray:
     for text in lowered:
         seen[text] = seen.get(text, 0) + 1
     out[:, 5] = np.log([seen[t] for t in lowered])
-    title_tokens = set(tokens_of(title.lower()))
+    title_tokens = _token_set(title.lower())
     if not title_tokens:
         return out
     for i, text in enumerate(lowered):
         if len(text) > 4 * len(title) + 20:  # far longer than a headline: skip tokenizing
             continue
-        toks = set(tokens_of(text))
+        toks = _token_set(text)
         if toks:
             shared = len(toks & title_tokens)
             out[i, 0] = shared / len(toks)
