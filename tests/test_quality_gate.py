@@ -1,0 +1,34 @@
+"""The shipped model must not slide back: token F1 floors on a fixed sample of shared pages.
+
+Pages are named by id in tests/data/quality_gate.json (written by bench/quality_gate.py,
+which only ever raises floors). Skips, saying why, where ../shared is absent.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from boilerplate.datasets import Dataset
+from boilerplate.extract import Extractor
+from boilerplate.metrics import score_page, summarize
+
+from .conftest import shared_dataset
+
+GATE = json.loads((Path(__file__).parent / "data" / "quality_gate.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor.load()
+
+
+@pytest.mark.parametrize("name", sorted(GATE["floors"]))
+def test_model_stays_above_its_floor(name, extractor):
+    path = shared_dataset(name)
+    wanted = set(GATE["pages"][name])
+    pages = [p for p in Dataset(path) if p.id in wanted]
+    assert len(pages) == len(wanted), "gate pages missing from the dataset"
+    f1 = summarize([score_page(p.text or "", extractor.extract(p.html, where=p.id))
+                    for p in pages], samples=0).f1
+    assert f1 >= GATE["floors"][name], f"{name}: F1 {f1:.4f} below floor {GATE['floors'][name]}"
