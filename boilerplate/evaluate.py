@@ -55,13 +55,6 @@ def score_pageset(model: Model, pages: PageSet, threshold: float | None = None
     return results
 
 
-def score_texts(pages: PageSet, texts: Sequence[str]) -> list[PageResult]:
-    """Score texts produced by any extractor (a peer library) on the same pages."""
-    return [PageResult(pages.name, pages.page_ids[i], pages.langs[i], pages.meta[i],
-                       score_page(pages.gold[i] or "", text), BlockCounts())
-            for i, text in enumerate(texts)]
-
-
 def report(results: Sequence[PageResult],
            key: Callable[[PageResult], str] = lambda r: r.dataset) -> dict[str, dict]:
     """Token P/R/F1 (with bootstrap std) and token-weighted block P/R/F1 per group and overall."""

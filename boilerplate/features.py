@@ -20,7 +20,7 @@ from .config import (
     TAG_COLUMNS,
     Config,
 )
-from .text import CJK_RE, TOKEN_RE, WIDE_RE
+from .text import count_cjk, count_tokens, display_width
 from .text import tokens as tokens_of
 
 PUNCTUATION = (
@@ -313,9 +313,9 @@ def _text_counts(block: Block) -> tuple[int, ...]:
         digits = n_chars - len(raw.translate(None, b"0123456789"))
         upper = n_chars - len(raw.translate(None, ASCII_UPPER))
     else:
-        n_tokens = len(TOKEN_RE.findall(text))
-        cjk = len(CJK_RE.findall(text))
-        width = n_chars + len(WIDE_RE.findall(text))
+        n_tokens = count_tokens(text)
+        cjk = count_cjk(text)
+        width = display_width(text)
         punct = len(PUNCT_RE.findall(text))
         ends = len(ENDS_RE.findall(text))
         commas = len(COMMAS_RE.findall(text))
