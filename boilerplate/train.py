@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -28,6 +29,7 @@ THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.2, 0.81, 0.05))
 HOLDOUT_SHARE = 0.2
 """Share of training sites held out to choose the decision threshold and the smoothing."""
 CHUNK_PAGES = 8
+WINDOW_PAGES = 256
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,6 @@ def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DE
     xs, ys, ws, starts = [], [], [], [0]
     ids, groups, gold, texts, langs, meta, skipped = [], [], [], [], [], [], []
     totals = np.zeros(4, dtype=np.int64)
-    kept: list[LabeledPage] = []
 
     def collect(page: LabeledPage, result: tuple | str) -> None:
         if isinstance(result, str):
@@ -139,19 +140,24 @@ def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DE
         totals[:] += stats
 
     started = time.monotonic()
-    if jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            kept = list(pages)
-            results = pool.map(_page_rows, [(p, config) for p in kept], chunksize=CHUNK_PAGES)
-            for i, (page, result) in enumerate(zip(kept, results, strict=True), 1):
+    done = 0
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    try:
+        pages = iter(pages)
+        # Pages go to the workers a window at a time, so a dataset's HTML is never all in
+        # memory at once; results come back in order.
+        while window := list(islice(pages, WINDOW_PAGES)):
+            tasks = [(p, config) for p in window]
+            results = (pool.map(_page_rows, tasks, chunksize=CHUNK_PAGES) if pool
+                       else map(_page_rows, tasks))
+            for page, result in zip(window, results, strict=True):
                 collect(page, result)
-                if progress and i % 200 == 0:
-                    progress(f"{name}: featurized {i} pages ({time.monotonic() - started:.0f}s)")
-    else:
-        for i, page in enumerate(pages, 1):
-            collect(page, _page_rows((page, config)))
-            if progress and i % 200 == 0:
-                progress(f"{name}: featurized {i} pages ({time.monotonic() - started:.0f}s)")
+            done += len(window)
+            if progress:
+                progress(f"{name}: featurized {done} pages ({time.monotonic() - started:.0f}s)")
+    finally:
+        if pool is not None:
+            pool.shutdown()
     n_features = len(feature_names(config))
     gold_tokens, covered, content_tokens, in_gold = (int(v) for v in totals)
     label_stats = {
