@@ -103,7 +103,8 @@ def _report_lines(title: str, table: dict[str, dict]) -> list[str]:
     lines = [f"{title:<24}" + "".join(f"{c:>11}" for c in REPORT_COLUMNS)]
     for name, row in table.items():
         cells = "".join(
-            f"{row.get(c, ''):>11}" if not isinstance(row.get(c), float) else f"{row[c]:>11.4f}"
+            f"{row[c]:>11.4f}" if isinstance(row.get(c), float)
+            else f"{'-' if row.get(c) is None else row[c]:>11}"
             for c in REPORT_COLUMNS)
         lines.append(f"{name:<24}{cells}")
     return lines

@@ -65,6 +65,10 @@ def report(results: Sequence[PageResult],
     for name, members in [*sorted(groups.items()), (OVERALL, list(results))]:
         token = summarize([m.score for m in members]).as_dict()
         counts = sum((m.blocks for m in members), BlockCounts())
+        if counts.tp + counts.fp + counts.fn == 0:  # peers make no block decisions
+            out[name] = {**token, "block_precision": None, "block_recall": None,
+                         "block_f1": None}
+            continue
         bp, br, bf = counts.prf()
         out[name] = {**token, "block_precision": round(bp, 4), "block_recall": round(br, 4),
                      "block_f1": round(bf, 4)}

@@ -61,3 +61,11 @@ def test_threshold_override_changes_decisions():
 def test_score_page_and_block_counts_types():
     assert score_page("a b c d", "a b c d").precision == 1.0
     assert BlockCounts(1, 0, 0).prf() == (1.0, 1.0, 1.0)
+
+
+def test_results_without_block_decisions_have_no_block_scores():
+    from boilerplate.evaluate import PageResult
+
+    results = [PageResult("peer", "p1", "en", {}, score_page("a b c d", "a b c d"), BlockCounts())]
+    row = report(results)["overall"]
+    assert row["f1"] == 1.0 and row["block_f1"] is None
