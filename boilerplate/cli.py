@@ -287,6 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BoilerplateError as exc:  # bad model, missing dataset: the user must fix the call
         print(f"boilerplate: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # an output path that cannot be written (--out, --errors)
+        print(f"boilerplate: error: cannot write {exc.filename or ''}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("boilerplate: interrupted", file=sys.stderr)
         return 130

@@ -42,11 +42,15 @@ class BlockLabels:
     aligned_share: np.ndarray
     """Share of each block's tokens aligned with gold content."""
     gold_tokens: int
-    gold_covered: int
-    """Gold tokens that fall in content-labelled blocks."""
     content_tokens: int
     content_in_gold: int
     """Tokens of content-labelled blocks that align with gold."""
+
+    @property
+    def gold_covered(self) -> int:
+        """Gold tokens that fall in content-labelled blocks: alignment pairs tokens one to
+        one, so this is the same count as content_in_gold."""
+        return self.content_in_gold
 
 
 def _keys(toks: Sequence[str], n: int) -> list[tuple[str, ...]]:
@@ -119,7 +123,7 @@ def _page_tokens(blocks: Sequence[Block]) -> tuple[list[str], np.ndarray]:
 
 
 def _decide(blocks: Sequence[Block], owner: np.ndarray, content_hit: np.ndarray,
-            gold_hit_owner: np.ndarray | None, gold_total: int) -> BlockLabels:
+            gold_total: int) -> BlockLabels:
     n = len(blocks)
     per_block = np.bincount(owner, minlength=n).astype(np.float64)
     hits = np.bincount(owner, weights=content_hit.astype(np.float64), minlength=n)
@@ -127,8 +131,7 @@ def _decide(blocks: Sequence[Block], owner: np.ndarray, content_hit: np.ndarray,
     labels = (share >= CONTENT_THRESHOLD).astype(np.int8)
     content_tokens = int(per_block[labels == 1].sum())
     content_in_gold = int(hits[labels == 1].sum())
-    covered = int(labels[gold_hit_owner].sum()) if gold_hit_owner is not None else content_in_gold
-    return BlockLabels(labels, share, gold_total, covered, content_tokens, content_in_gold)
+    return BlockLabels(labels, share, gold_total, content_tokens, content_in_gold)
 
 
 def labels_from_text(blocks: Sequence[Block], gold_text: str | None) -> BlockLabels:
@@ -136,8 +139,7 @@ def labels_from_text(blocks: Sequence[Block], gold_text: str | None) -> BlockLab
     page, owner = _page_tokens(blocks)
     gold = tokens(gold_text or "")
     page_hit, _ = align(page, gold)
-    # gold coverage: which gold tokens land in content blocks, via the same chain
-    return _decide(blocks, owner, page_hit, owner[page_hit], len(gold))
+    return _decide(blocks, owner, page_hit, len(gold))
 
 
 def _annotation(element: etree._Element) -> int | None:
@@ -196,9 +198,7 @@ def labels_from_annotation(blocks: Sequence[Block], labeled_html: str) -> BlockL
     page_idx, ann_idx = _aligned_pairs(page, annotated)
     content_hit = np.zeros(len(page), dtype=bool)
     content_hit[page_idx] = annotated_labels[ann_idx] == 1
-    gold_total = int(annotated_labels.sum())
-    return _decide(blocks, owner, content_hit, owner[page_idx[annotated_labels[ann_idx] == 1]],
-                   gold_total)
+    return _decide(blocks, owner, content_hit, int(annotated_labels.sum()))
 
 
 def _aligned_pairs(page: Sequence[str], other: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

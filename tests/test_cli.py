@@ -144,3 +144,18 @@ def test_unexpected_error_on_one_page_does_not_stop_the_batch(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [str(tmp_path / "a.html"), str(tmp_path / "c.html")]
     assert "b.html: internal error (RuntimeError: boom)" in captured.err
+
+
+def test_unwritable_error_report_path_is_a_clear_error(tmp_path, capsys):
+    from .helpers import write_jsonl, write_pairs
+
+    out = tmp_path / "model"
+    assert main(["train", str(write_pairs(tmp_path / "pairs")), "--out", str(out),
+                 "--max-iter", "5", "--quiet"]) == 0
+    blocker = tmp_path / "errors"
+    blocker.write_text("a file where a folder should go")
+    jsonl = write_jsonl(tmp_path / "s" / "pages.jsonl.gz", bad_records=False)
+    code = main(["evaluate", "--model", str(out), "--quiet", "--errors", str(blocker),
+                 str(jsonl)])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot write" in err and "errors" in err and "Traceback" not in err
