@@ -1,6 +1,7 @@
 """Does a signal help on unseen data? Train on the default model's sets, test on others.
 
 Usage: python bench/ablation.py [--drop FEATURE,...] [--smoothing] [--shared ../shared]
+       [--max-iter N] [--learning-rate R] [--max-leaf-nodes N]
 
 Trains like the default model (wcxb + cwced-train, threshold chosen on held-out training
 sites, no refit) with the named feature columns zeroed (or with the smoothing pass tried),
@@ -35,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
     ap.add_argument("--cache", type=Path, default=HERE / ".cache")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--max-iter", type=int, default=HyperParams.max_iter)
+    ap.add_argument("--learning-rate", type=float, default=HyperParams.learning_rate)
+    ap.add_argument("--max-leaf-nodes", type=int, default=HyperParams.max_leaf_nodes)
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     names = feature_names()
@@ -45,9 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         if drop:
             pages.X[:, drop] = 0.0
     train = concat([with_gold(sets[n]) for n in train_names])
-    model, rep = fit(train, HyperParams(smoothing=args.smoothing, refit=False))
+    params = HyperParams(smoothing=args.smoothing, refit=False, max_iter=args.max_iter,
+                         learning_rate=args.learning_rate, max_leaf_nodes=args.max_leaf_nodes)
+    model, rep = fit(train, params)
     print(f"train={args.train} drop={args.drop or '-'} smoothing={rep['smoothing']} "
-          f"threshold={rep['threshold']}")
+          f"threshold={rep['threshold']} max_iter={args.max_iter} "
+          f"learning_rate={args.learning_rate} max_leaf_nodes={args.max_leaf_nodes}")
     print(f"| set | F1 |\n|---|---|\n| held-out training sites | {rep['heldout_f1']:.4f} |")
     for name in UNSEEN:
         results = score_pageset(model, sets[name])

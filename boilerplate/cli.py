@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -16,6 +17,7 @@ from .config import DEFAULT_CONFIG, Config
 from .errors import BoilerplateError, BoilerplateWarning
 from .features import block_table, featurize
 from .parse import parse
+from .render import FORMATS, RenderOptions
 from .sources import Page, SourceError, iter_pages
 
 REPORT_COLUMNS = ("pages", "precision", "recall", "f1", "f1_std", "block_f1")
@@ -110,13 +112,60 @@ def _report_lines(title: str, table: dict[str, dict]) -> list[str]:
     return lines
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    """Print the main content of each page."""
-    from .extract import Extractor
+def _usage_error(message: str) -> int:
+    print(f"boilerplate: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
 
+
+def _extract_options(args: argparse.Namespace) -> RenderOptions | str:
+    """Render options from the command line, or what is wrong with them."""
+    if (args.blocks or args.features) and args.format not in ("json", "jsonl"):
+        return "--blocks and --features need --format json or jsonl"
+    if args.links and args.format not in ("markdown", "html"):
+        return "--links needs --format markdown or html"
+    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+        return f"--threshold must be between 0 and 1, not {args.threshold}"
+    if args.jobs < 1:
+        return f"--jobs must be at least 1, not {args.jobs}"
+    return RenderOptions(args.format, links=args.links, blocks=args.blocks,
+                         features=args.features)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Extract the main content of every page, to stdout or one file per page."""
+    from .extract import Extractor, extract_pages, write_output
+
+    options = _extract_options(args)
+    if isinstance(options, str):
+        return _usage_error(options)
     extractor = Extractor.load(args.model, config=_config(args), threshold=args.threshold)
-    return _each_page(args.pages, lambda page: extractor.extract(
-        page.data, format=args.format, where=page.id))
+    out_dir = Path(args.output) if args.output else None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    status, done, failed, started = EXIT_OK, 0, 0, time.perf_counter()
+    with progress_bar(args.quiet) as bar:
+        for outcome in extract_pages(extractor, iter_pages(args.pages), options,
+                                     jobs=args.jobs):
+            bar.update()
+            if outcome.error is not None:
+                bar.write(f"boilerplate: {outcome.id}: {outcome.error}")
+                status = EXIT_USAGE if outcome.usage else max(status, EXIT_FAILED)
+                failed += 1
+                continue
+            for message in outcome.warnings:
+                bar.write(f"boilerplate: {outcome.id}: warning: {message}")
+            if out_dir is not None:
+                write_output(out_dir, outcome.id, outcome.output, options.suffix)
+            else:
+                sys.stdout.write(outcome.output + "\n")
+            done += 1
+    seconds = time.perf_counter() - started
+    if not args.quiet and (done + failed > 1 or failed):
+        rate = f", {done / seconds:.1f} pages/s" if seconds > 0 and done else ""
+        where = f" to {out_dir}" if out_dir is not None else ""
+        print(f"boilerplate: extracted {done} pages{where}, {failed} failed "
+              f"({seconds:.1f} s{rate})", file=sys.stderr)
+    return status
 
 
 def write_error_report(directory: Path, page_errors: list[dict], summary: dict) -> None:
@@ -204,6 +253,40 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Bar:
+    """A progress bar on stderr, or nothing but pass-through messages when it is off."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self._bar = tqdm(unit="page", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def update(self) -> None:
+        if self._bar is not None:
+            self._bar.update()
+
+    def write(self, message: str) -> None:
+        """A line on stderr that does not tear the bar."""
+        if self._bar is not None:
+            self._bar.write(message, file=sys.stderr)
+        else:
+            print(message, file=sys.stderr)
+
+
+def progress_bar(quiet: bool) -> _Bar:
+    """A bar only for a person watching: stderr is a terminal and --quiet is not given."""
+    return _Bar(not quiet and sys.stderr.isatty())
+
+
 def progress(message: str) -> None:
     """Progress lines for long runs go to stderr, never into the data on stdout."""
     print(f"[boilerplate] {message}", file=sys.stderr, flush=True)
@@ -224,13 +307,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limits(blocks)
     blocks.set_defaults(handler=cmd_blocks)
 
-    extract = sub.add_parser("extract", help="print the main content of pages")
+    extract = sub.add_parser("extract", help="extract the main content of pages")
     extract.add_argument("pages", nargs="+", metavar="PAGE",
-                         help="HTML file, directory of pages, or - for stdin")
+                         help="HTML file (.html, .htm, .html.gz), directory (searched "
+                              "recursively), JSON lines (.jsonl[.gz]: id, url, html per line), "
+                              "WARC (.warc[.gz]), or - for stdin")
     extract.add_argument("--model", default=None, help="model directory (default: shipped)")
     extract.add_argument("--threshold", type=float, default=None,
-                         help="probability above which a block is content (default: model's)")
-    extract.add_argument("--format", choices=("text", "json"), default="text")
+                         help="probability at or above which a block is content; lower keeps "
+                              "more (recall), higher keeps less (precision); default: the "
+                              "model's")
+    extract.add_argument("--format", choices=FORMATS, default="text",
+                         help="text (a paragraph per line), markdown, html, json (indented) "
+                              "or jsonl (a line per page); default text")
+    extract.add_argument("--links", action="store_true",
+                         help="markdown/html: keep the content's links")
+    extract.add_argument("--blocks", action="store_true",
+                         help="json/jsonl: every block with label, probability and XPath")
+    extract.add_argument("--features", action="store_true",
+                         help="json/jsonl: every block's feature values too (implies --blocks)")
+    extract.add_argument("--output", metavar="DIR", default=None,
+                         help="write one file per page into DIR instead of stdout")
+    extract.add_argument("--jobs", type=int, default=1,
+                         help="worker processes (default 1); output order does not change")
+    extract.add_argument("--quiet", action="store_true",
+                         help="no progress bar and no summary on stderr")
     _add_limits(extract)
     extract.set_defaults(handler=cmd_extract)
 

@@ -67,6 +67,7 @@ XML_DECL_WINDOW = 256
 CONTROL_BYTES = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32))
 HIDING_ATTRIBUTES = etree.XPath("//@style | //@hidden")
 HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+LANG_CODE_RE = re.compile(r"[a-z]{2,3}")
 BINARY_SAMPLE_BYTES = 4096
 MAX_CONTROL_SHARE = 0.05
 """Share of C0 control bytes in the first KBs above which input is binary, not text."""
@@ -81,18 +82,37 @@ class Document:
     url: str | None = None
     title: str = ""
     """og:title, else <title>: what the page says its article is called."""
+    og_title: str = ""
+    html_title: str = ""
+    lang: str | None = None
+    """Declared language code, None when the page does not say."""
 
 
-def page_title(root: etree._Element) -> str:
-    """The title the page declares for itself (og:title first: it carries no site suffix)."""
+def page_titles(root: etree._Element) -> tuple[str, str]:
+    """The page's og:title and <title> text, whitespace-collapsed ("" where absent)."""
     head = root.find("head")
     if head is None:
-        return ""
+        return "", ""
+    og = ""
     for meta in head.iter("meta"):
         if meta.get("property") == "og:title" and meta.get("content"):
-            return " ".join(meta.get("content").split())
+            og = " ".join(meta.get("content").split())
+            break
     title = head.find("title")
-    return " ".join((title.text or "").split()) if title is not None else ""
+    return og, " ".join((title.text or "").split()) if title is not None else ""
+
+
+def declared_lang(root: etree._Element) -> str | None:
+    """The language the page declares (<html lang>, else Content-Language), as "en", "zh"..."""
+    value = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not value:
+        head = root.find("head")
+        for meta in head.iter("meta") if head is not None else ():
+            if (meta.get("http-equiv") or "").lower() == "content-language":
+                value = meta.get("content")
+                break
+    code = (value or "").strip().split(",")[0].replace("_", "-").split("-")[0].lower()
+    return code if LANG_CODE_RE.fullmatch(code) else None
 
 
 def normalize_charset(label: str | None) -> str | None:
@@ -256,7 +276,9 @@ def parse(
         raise EmptyDocumentError(f"{where}: page has no markup or text")
     etree.strip_elements(root, *DROPPED_TAGS, with_tail=False)
     drop_hidden(root)
-    return Document(root=root, encoding=used, url=url, title=page_title(root))
+    og_title, html_title = page_titles(root)
+    return Document(root=root, encoding=used, url=url, title=og_title or html_title,
+                    og_title=og_title, html_title=html_title, lang=declared_lang(root))
 
 
 def drop_hidden(root: etree._Element) -> None:

@@ -11,6 +11,12 @@ CJK_CLASS = (
 )
 CJK_RE = re.compile(f"[{CJK_CLASS}]")
 TOKEN_RE = re.compile(f"[{CJK_CLASS}]|[^\\W{CJK_CLASS}]+")
+KANA_RE = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+HANGUL_RE = re.compile("[\u1100-\u11ff\uac00-\ud7af]")
+CJK_LANG_SHARE = 0.2
+"""Share of CJK characters above which a text is taken to be Chinese, Japanese or Korean."""
+KANA_LANG_SHARE = 0.05
+"""Japanese mixes kana into its kanji; Chinese pages carry at most a stray の."""
 # Full-width forms and CJK punctuation also take two columns on screen.
 WIDE_RE = re.compile(f"[{CJK_CLASS}\u3000-\u303f\uff01-\uff60\uffe0-\uffe6]")
 
@@ -33,3 +39,16 @@ def count_cjk(text: str) -> int:
 def display_width(text: str) -> int:
     """Columns the text takes on screen: wide (CJK, full-width) characters count twice."""
     return len(text) if text.isascii() else len(text) + len(WIDE_RE.findall(text))
+
+
+def cjk_lang(text: str) -> str | None:
+    """"zh", "ja" or "ko" for text mostly in CJK script (kana means Japanese, hangul Korean);
+    None otherwise: other languages are left to the page's own declaration."""
+    n_cjk = count_cjk(text)
+    if not text or n_cjk < CJK_LANG_SHARE * len(text.replace(" ", "")):
+        return None
+    if len(HANGUL_RE.findall(text)) * 2 > n_cjk:
+        return "ko"
+    if len(KANA_RE.findall(text)) > KANA_LANG_SHARE * n_cjk:
+        return "ja"
+    return "zh"

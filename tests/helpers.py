@@ -67,3 +67,24 @@ def write_jsonl(path: Path, bad_records: bool = True) -> Path:
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
     return path
+
+
+def warc_record(url: str, body: bytes, *, content_type: str = "text/html; charset=utf-8",
+                status: str = "200 OK", record_type: str = "response", number: int = 0) -> bytes:
+    """One WARC/1.0 record holding an HTTP response, built by hand (no WARC library)."""
+    http = (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode("ascii") + body
+    head = (f"WARC/1.0\r\nWARC-Type: {record_type}\r\n"
+            f"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-{number:012d}>\r\n"
+            f"WARC-Date: 2025-01-01T00:00:00Z\r\nWARC-Target-URI: {url}\r\n"
+            "Content-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(http)}\r\n\r\n").encode("ascii")
+    return head + http + b"\r\n\r\n"
+
+
+def write_warc(path: Path, records: list[bytes]) -> Path:
+    """A .warc, or a .warc.gz with one gzip member per record as crawlers write them."""
+    with path.open("wb") as fh:
+        for record in records:
+            fh.write(gzip.compress(record) if path.name.endswith(".gz") else record)
+    return path
