@@ -183,8 +183,10 @@ def extract_pages(extractor: Extractor, items: Iterable[Page | SourceError],
 
 
 def output_name(page_id: str, suffix: str) -> str:
-    """A safe, unique file name for a page's output: readable id plus a hash of the full id."""
-    readable = UNSAFE_NAME_RE.sub("_", page_id).strip("._")[-MAX_NAME_CHARS:] or "page"
+    """A safe, unique file name for a page's output: the id's last path part, made safe,
+    plus a hash of the full id (so a/x.html and b/x.html never collide)."""
+    last = page_id.rstrip("/").rsplit("/", 1)[-1]
+    readable = UNSAFE_NAME_RE.sub("_", last).strip("._")[-MAX_NAME_CHARS:] or "page"
     digest = hashlib.sha256(page_id.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{readable}-{digest[:NAME_HASH_CHARS]}{suffix}"
 

@@ -159,3 +159,126 @@ def test_unwritable_error_report_path_is_a_clear_error(tmp_path, capsys):
                  str(jsonl)])
     err = capsys.readouterr().err
     assert code == 2 and "cannot write" in err and "errors" in err and "Traceback" not in err
+
+
+# ---- extract ------------------------------------------------------------------------------
+
+def _batch_inputs(fixtures, tmp_path):
+    """A folder with every input kind and some corrupt pages among good ones."""
+    from .helpers import TOPICS, page_html, warc_record, write_warc
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "en.html").write_bytes((fixtures / "en_news.html").read_bytes())
+    (folder / "zh.html.gz").write_bytes(gzip.compress((fixtures / "zh_portal_gbk.html")
+                                                      .read_bytes()))
+    (folder / "broken.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    lines = [json.dumps({"id": f"j{i}", "url": f"https://j.example/{i}",
+                         "html": page_html(title, body)}) for i, (title, body) in
+             enumerate(TOPICS)]
+    lines.insert(3, "{not json")
+    (folder / "pages.jsonl").write_text("\n".join(lines) + "\n")
+    write_warc(folder / "crawl.warc.gz", [
+        warc_record(f"https://w.example/{i}", page_html(title, body).encode("utf-8"),
+                    number=i) for i, (title, body) in enumerate(TOPICS[:4])])
+    return folder
+
+
+def test_extract_reads_every_input_kind_and_reports_bad_pages(fixtures, tmp_path, capsys):
+    folder = _batch_inputs(fixtures, tmp_path)
+    code = main(["extract", "--format", "jsonl", str(folder)])
+    captured = capsys.readouterr()
+    assert code == 1  # some pages failed, the rest were extracted
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    ids = [r["id"] for r in records]
+    assert len(records) == 2 + 8 + 4 and len(set(ids)) == len(ids)
+    assert {r["url"] for r in records if r["id"].startswith("0000")} == {
+        f"https://w.example/{i}" for i in range(4)}
+    zh = next(r for r in records if r["id"].endswith("zh.html.gz"))
+    assert zh["lang"] == "zh" and "茶农老周" in zh["text"] and "您此时的心情" not in zh["text"]
+    assert zh["title"] == "数字乡村建设让山区茶农走上增收路"
+    err = captured.err
+    assert "broken.html" in err and "pages.jsonl:4" in err and "Traceback" not in err
+    assert "extracted 14 pages, 2 failed" in err
+
+
+def test_extract_stdin(fixtures):
+    result = subprocess.run(
+        [sys.executable, "-m", "boilerplate", "extract", "--format", "markdown", "-"],
+        input=(fixtures / "en_news.html").read_bytes(), capture_output=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().startswith("# City council approves new bike lanes")
+    assert result.stderr == b""  # one page: no summary, and no bar when stderr is a pipe
+
+
+def test_extract_output_dir_writes_one_file_per_page(fixtures, tmp_path, capsys):
+    folder = _batch_inputs(fixtures, tmp_path)
+    out = tmp_path / "out"
+    assert main(["extract", "--format", "markdown", "--output", str(out), "--quiet",
+                 str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "extracted" not in captured.err  # --quiet: no summary
+    files = sorted(out.iterdir())
+    assert len(files) == 14 and all(f.suffix == ".md" for f in files)
+    assert not any(f.name.startswith(".tmp") for f in files)
+    en = [f for f in files if f.name.startswith("en.html-")]
+    assert len(en) == 1
+    main(["extract", "--format", "markdown", str(folder / "en.html")])
+    assert en[0].read_text(encoding="utf-8") == capsys.readouterr().out
+
+
+def test_output_names_are_safe_and_unique():
+    from boilerplate.extract import output_name
+
+    names = {output_name(i, ".txt") for i in ("a/b.html", "a_b.html", "../../etc/passwd",
+                                               "x" * 500, "", "数字/乡村")}
+    assert len(names) == 6
+    assert all("/" not in n and not n.startswith(".") and len(n) < 130 for n in names)
+
+
+def test_extract_jobs_2_output_is_byte_identical(fixtures, tmp_path):
+    folder = _batch_inputs(fixtures, tmp_path)
+    runs = []
+    for jobs in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "boilerplate", "extract", "--format", "jsonl", "--blocks",
+             "--jobs", jobs, str(folder)], capture_output=True, check=False)
+        assert result.returncode == 1, result.stderr
+        runs.append(result)
+    assert runs[0].stdout == runs[1].stdout and runs[0].stdout.count(b"\n") == 14
+    errors = [[line for line in r.stderr.decode().splitlines() if "extracted" not in line]
+              for r in runs]
+    assert errors[0] == errors[1] and len(errors[0]) == 2
+
+
+def test_extract_usage_errors_exit_2(fixtures, capsys):
+    page = str(fixtures / "en_news.html")
+    for argv in (["--blocks"], ["--links"], ["--threshold", "1.5"], ["--jobs", "0"],
+                 ["--format", "pdf"], ["--model", "/nonexistent/model"]):
+        assert main(["extract", *argv, page]) == 2, argv
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and err.strip(), argv
+
+
+def test_extract_threshold_option_changes_what_is_kept(fixtures, capsys):
+    page = str(fixtures / "en_news.html")
+    lengths = []
+    for threshold in ("0.99", "0.01"):
+        assert main(["extract", "--threshold", threshold, page]) == 0
+        lengths.append(len(capsys.readouterr().out))
+    assert lengths[0] < lengths[1]
+
+
+def test_extract_loads_the_model_once_per_batch(fixtures, tmp_path, monkeypatch, capsys):
+    from boilerplate.model import Model
+
+    calls = []
+    original = Model.load.__func__
+
+    def counting(cls, path=None):
+        calls.append(path)
+        return original(cls, path)
+
+    monkeypatch.setattr(Model, "load", classmethod(counting))
+    assert main(["extract", "--quiet", str(_batch_inputs(fixtures, tmp_path))]) == 1
+    assert len(calls) == 1
