@@ -21,7 +21,14 @@ from .errors import BoilerplateError, BoilerplateWarning
 from .features import featurize
 from .model import Model
 from .parse import parse
-from .render import ClassifiedBlock, PageResult, RenderOptions, render, title_of
+from .render import (
+    ClassifiedBlock,
+    PageResult,
+    RenderOptions,
+    content_sample,
+    render,
+    title_of,
+)
 from .sources import Page, SourceError
 from .text import cjk_lang
 
@@ -61,13 +68,12 @@ class Extractor:
         doc = parse(html, encoding=encoding, url=url, config=self.config, where=page_id)
         blocks = segment(doc, self.config)
         features = featurize(blocks, self.config, doc.title)
-        proba = self.model.predict_proba(features)
-        classified = tuple(ClassifiedBlock(b, bool(p >= self.cut), float(p))
-                           for b, p in zip(blocks, proba, strict=True))
-        text = " ".join(c.block.text for c in classified if c.content)
-        return PageResult(id=page_id, url=url, title=title_of(doc.og_title, doc.html_title,
-                                                              classified),
-                          lang=cjk_lang(text) or doc.lang, blocks=classified,
+        proba = self.model.predict_proba(features).tolist()
+        cut = self.cut
+        classified = tuple(map(ClassifiedBlock, blocks, [p >= cut for p in proba], proba))
+        title = title_of(doc.og_title, doc.html_title, classified)
+        lang = cjk_lang(content_sample(classified)) or doc.lang
+        return PageResult(id=page_id, url=url, title=title, lang=lang, blocks=classified,
                           features=features if keep_features else None)
 
     def classify(self, html: str | bytes, *, encoding: str | None = None,

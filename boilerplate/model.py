@@ -80,6 +80,50 @@ def neighbour_columns(proba: np.ndarray, page_starts: np.ndarray,
     return out
 
 
+class TreeSum:
+    """HistGradientBoosting's binary decision function, one compiled call per tree.
+
+    scikit-learn's own predict wraps every tree call in Python (partials, validation,
+    thread setup) that costs more than the tree walk on one page's hundred blocks; calling
+    each fitted tree directly halves prediction time. It uses fitted internals of the
+    pinned scikit-learn minor version, so `for_estimator` returns None (and the public
+    predict_proba is used) whenever the estimator is not the plain binary, non-categorical
+    HistGradientBoostingClassifier it expects; tests check both give the same numbers.
+    """
+
+    def __init__(self, trees: list, baseline: float, bitsets: tuple) -> None:
+        self.trees = trees
+        self.baseline = baseline
+        self.bitsets = bitsets
+
+    @classmethod
+    def for_estimator(cls, estimator: object) -> TreeSum | None:
+        """The fast path for this estimator, or None where it does not apply."""
+        try:
+            from sklearn.ensemble import HistGradientBoostingClassifier
+
+            if (type(estimator) is not HistGradientBoostingClassifier
+                    or estimator.n_trees_per_iteration_ != 1
+                    or getattr(estimator, "_preprocessor", None) is not None
+                    or estimator.is_categorical_ is not None):
+                return None
+            trees = [iteration[0] for iteration in estimator._predictors]
+            baseline = float(np.ravel(estimator._baseline_prediction)[0])
+            bitsets = estimator._bin_mapper.make_known_categories_bitsets()
+        except (AttributeError, IndexError, TypeError, ValueError):
+            return None
+        return cls(trees, baseline, bitsets)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probability of the positive class for each row of X."""
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        raw = np.full(len(X), self.baseline)
+        known, index_map = self.bitsets
+        for tree in self.trees:
+            raw += tree.predict(X, known, index_map, 1)
+        return 1.0 / (1.0 + np.exp(-raw))
+
+
 @dataclass
 class Model:
     """A fitted classifier with the metadata needed to use it safely."""
@@ -90,6 +134,11 @@ class Model:
     smoother: object | None = None
     """Optional second pass: sees the first pass's probabilities of neighbouring blocks."""
     metadata: dict = field(default_factory=dict)
+    fast: TreeSum | None = field(default=None, init=False, repr=False, compare=False)
+    """Direct per-tree prediction (same numbers as the estimator's, in half the time)."""
+
+    def __post_init__(self) -> None:
+        self.fast = TreeSum.for_estimator(self.estimator)
 
     @property
     def smoother_columns(self) -> np.ndarray:
@@ -119,7 +168,10 @@ class Model:
         `page_starts`); one estimator call instead of one per page."""
         if len(X) == 0:
             return np.zeros(0, dtype=np.float32)
-        proba = self.estimator.predict_proba(X)[:, 1]
+        if self.fast is not None:
+            proba = self.fast.predict_proba(X)
+        else:
+            proba = self.estimator.predict_proba(X)[:, 1]
         if self.smoother is not None:
             second = smoothing_input(X, proba, page_starts, self.smoother_columns)
             proba = self.smoother.predict_proba(second)[:, 1]

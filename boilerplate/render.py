@@ -27,6 +27,8 @@ MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_\[\]])")
 MARKDOWN_LINE_START_RE = re.compile(r"^(#|>|[-+] |\d+[.)] )")
 UNSAFE_LINK_SCHEMES: tuple[str, ...] = ("javascript:", "data:", "vbscript:")
 PROBABILITY_DIGITS = 4
+LANG_SAMPLE_CHARS = 2000
+"""Characters of content text read to tell Chinese, Japanese and Korean pages apart."""
 FEATURE_DIGITS = 6
 
 
@@ -82,6 +84,18 @@ class PageResult:
     def text(self) -> str:
         """Main content, one block per line: the plain-text format and the metric's input."""
         return "\n".join(c.block.text for c in self.blocks if c.content)
+
+
+def content_sample(blocks: Sequence[ClassifiedBlock], chars: int = LANG_SAMPLE_CHARS) -> str:
+    """The start of the content text: enough to tell its script, cheap on long pages."""
+    parts, size = [], 0
+    for classified in blocks:
+        if classified.content:
+            parts.append(classified.block.text)
+            size += len(classified.block.text)
+            if size >= chars:
+                break
+    return " ".join(parts)[:chars]
 
 
 def strip_site_name(title: str) -> str:

@@ -93,3 +93,30 @@ def test_changed_feature_list_is_a_clear_error(trained):
 def test_missing_model_directory(tmp_path):
     with pytest.raises(ModelError, match="not a model directory"):
         Model.load(tmp_path)
+
+
+def test_direct_tree_sum_matches_scikit_learn(fixtures):
+    from boilerplate.blocks import segment
+    from boilerplate.features import featurize
+    from boilerplate.parse import parse
+
+    model = Model.load()
+    assert model.fast is not None  # the shipped model takes the fast path
+    for name in ("en_news.html", "zh_portal_gbk.html", "structured.html"):
+        doc = parse((fixtures / name).read_bytes())
+        X = featurize(segment(doc), title=doc.title).values
+        expected = model.estimator.predict_proba(X)[:, 1]
+        np.testing.assert_allclose(model.fast.predict_proba(X), expected, rtol=0, atol=1e-12)
+
+
+def test_other_estimators_use_their_own_predict():
+    from sklearn.linear_model import LogisticRegression
+
+    from boilerplate.model import TreeSum
+
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.2], [0.9, 0.1]])
+    linear = LogisticRegression().fit(X, [0, 1, 0, 1])
+    assert TreeSum.for_estimator(linear) is None
+    model = Model(estimator=linear, feature_names=("a", "b"))
+    proba = model.predict_proba(FeatureMatrix(("a", "b"), X.astype(np.float32)))
+    np.testing.assert_allclose(proba, linear.predict_proba(X)[:, 1], rtol=1e-6)

@@ -1,0 +1,131 @@
+"""Extraction throughput: boilerplate vs trafilatura vs a bare lxml parse, and --jobs scaling.
+
+Usage: python bench/bench_extract.py [--shared ../shared] [--per-dataset 200] [--skip-cli]
+
+Takes the first N pages of several ../shared datasets (>= 1,000 pages in all) as UTF-8
+bytes and, in one process, times per page, interleaved so the three share the machine's
+noise: `lxml.html.fromstring`, `boilerplate.Extractor.extract` (the model loaded once) and
+`trafilatura.extract`. Prints pages/s and the ratios (goals: >= 4x trafilatura's pages/s,
+<= 2.5x the bare parse's time). Then runs the CLI over the same pages as a JSON lines file
+with --jobs 1 and --jobs 2 (wall clock, model loading included) and reports peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import lxml.html
+
+from boilerplate.errors import BoilerplateError
+from boilerplate.extract import Extractor
+
+HERE = Path(__file__).resolve().parent
+DATASETS = ("wcxb", "daniel", "dragnet", "cleaneval", "googletrends-2017", "cwced-train")
+
+
+def load_pages(shared: Path, per_dataset: int) -> list[tuple[str, bytes]]:
+    pages = []
+    for name in DATASETS:
+        path = shared / "datasets" / name / "pages.jsonl.gz"
+        if not path.exists():
+            print(f"skipping {name}: {path} not found", file=sys.stderr)
+            continue
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if i >= per_dataset:
+                    break
+                record = json.loads(line)
+                pages.append((f"{name}/{record['id']}", record["html"].encode("utf-8")))
+    return pages
+
+
+def time_in_process(pages: list[tuple[str, bytes]]) -> dict[str, float]:
+    import trafilatura
+
+    extractor = Extractor.load()
+    totals = {"lxml": 0.0, "boilerplate": 0.0, "trafilatura": 0.0}
+    failures = {name: 0 for name in totals}
+    runners = {
+        "lxml": lxml.html.fromstring,
+        "boilerplate": lambda data: extractor.extract(data),
+        "trafilatura": trafilatura.extract,
+    }
+    for page_id, data in pages:
+        for name, run in runners.items():
+            start = time.perf_counter()
+            try:
+                run(data)
+            except BoilerplateError:
+                failures[name] += 1
+            except Exception as exc:  # noqa: BLE001 - a peer's crash is counted, not fatal
+                failures[name] += 1
+                print(f"  {name} failed on {page_id}: {type(exc).__name__}", file=sys.stderr)
+            totals[name] += time.perf_counter() - start
+    return {"seconds": totals, "failures": failures}
+
+
+def time_cli(pages: list[tuple[str, bytes]], jobs: int, workdir: Path) -> tuple[float, int]:
+    src = workdir / "pages.jsonl"
+    if not src.exists():
+        with src.open("w", encoding="utf-8") as fh:
+            for page_id, data in pages:
+                fh.write(json.dumps({"id": page_id, "html": data.decode("utf-8")}) + "\n")
+    out = workdir / f"out-{jobs}.jsonl"
+    start = time.perf_counter()
+    with out.open("wb") as fh:
+        subprocess.run([sys.executable, "-m", "boilerplate", "extract", "--format", "jsonl",
+                        "--quiet", "--jobs", str(jobs), str(src)], stdout=fh, check=False)
+    seconds = time.perf_counter() - start
+    return seconds, out.read_bytes().count(b"\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    ap.add_argument("--per-dataset", type=int, default=200)
+    ap.add_argument("--skip-cli", action="store_true")
+    args = ap.parse_args(argv)
+    pages = load_pages(args.shared, args.per_dataset)
+    if not pages:
+        print("no pages found; pass --shared", file=sys.stderr)
+        return 2
+    megabytes = sum(len(d) for _, d in pages) / 1e6
+    print(f"{len(pages)} pages, {megabytes:.1f} MB of HTML, one process, interleaved per page")
+    timing = time_in_process(pages)
+    seconds, failures = timing["seconds"], timing["failures"]
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("\n| extractor | pages/s | ms/page | failures |\n|---|---|---|---|")
+    for name, total in seconds.items():
+        print(f"| {name} | {len(pages) / total:.1f} | {1000 * total / len(pages):.2f} | "
+              f"{failures[name]} |")
+    speedup = seconds["trafilatura"] / seconds["boilerplate"]
+    over_parse = seconds["boilerplate"] / seconds["lxml"]
+    print(f"\nboilerplate vs trafilatura pages/s: {speedup:.2f}x (goal >= 4x)")
+    print(f"boilerplate time vs bare lxml parse: {over_parse:.2f}x (goal <= 2.5x)")
+    print(f"peak RSS of this process (all three extractors): {rss_mb:.0f} MB")
+    if args.skip_cli:
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        results = {jobs: time_cli(pages, jobs, workdir) for jobs in (1, 2)}
+        same = (workdir / "out-1.jsonl").read_bytes() == (workdir / "out-2.jsonl").read_bytes()
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print("\n| CLI run | wall s | pages/s | pages out |\n|---|---|---|---|")
+    for jobs, (wall, n_out) in results.items():
+        print(f"| --jobs {jobs} | {wall:.1f} | {len(pages) / wall:.1f} | {n_out} |")
+    print(f"\n--jobs 2 vs --jobs 1 throughput: {results[1][0] / results[2][0]:.2f}x; "
+          f"outputs byte-identical: {same}")
+    print(f"peak RSS of the largest CLI process: {child_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
