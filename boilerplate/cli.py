@@ -19,6 +19,7 @@ from .features import block_table, featurize
 from .parse import parse
 from .render import FORMATS, RenderOptions
 from .sources import Page, SourceError, iter_pages
+from .train import HyperParams
 
 REPORT_COLUMNS = ("pages", "precision", "recall", "f1", "f1_std", "block_f1")
 
@@ -341,7 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "PAGE.html + PAGE.txt pairs")
     train.add_argument("--out", required=True, help="directory to write the model to")
     train.add_argument("--jobs", type=int, default=1, help="processes for featurizing")
-    train.add_argument("--max-iter", type=int, default=250, help="boosting iterations")
+    train.add_argument("--max-iter", type=int, default=HyperParams.max_iter,
+                       help="boosting iterations (trees), default %(default)s")
     train.add_argument("--smoothing", action="store_true",
                        help="also try a second pass over neighbours' probabilities (kept if "
                             "it helps on held-out training sites; slower, and off by default "

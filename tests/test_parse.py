@@ -155,3 +155,14 @@ def test_utf8_bytes_with_a_stale_xml_declaration():
             "</body></html>").encode()
     doc = parse(data)
     assert doc.encoding == "utf-8" and visible_text(doc) == "crème brûlée 中文"
+
+
+def test_declared_language_and_both_titles():
+    doc = parse('<html lang="pt-BR"><head><meta property="og:title" content="Og title">'
+                "<title>Story | Site</title></head><body><p>x</p></body></html>")
+    assert (doc.lang, doc.og_title, doc.html_title, doc.title) == (
+        "pt", "Og title", "Story | Site", "Og title")
+    meta = parse('<html><head><meta http-equiv="Content-Language" content="de, en">'
+                 "</head><body><p>x</p></body></html>")
+    assert meta.lang == "de"
+    assert parse('<html lang="not a code"><body><p>x</p></body></html>').lang is None

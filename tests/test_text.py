@@ -20,3 +20,14 @@ def test_display_width_counts_wide_characters_twice():
     assert display_width("abc") == 3
     assert display_width("中文，ab") == 2 + 2 + 2 + 2
     assert count_cjk("abc中") == 1
+
+
+def test_cjk_lang_tells_chinese_japanese_korean_apart():
+    from boilerplate.text import cjk_lang
+
+    assert cjk_lang("数字乡村建设让山区茶农走上增收路。") == "zh"
+    assert cjk_lang("東京では今日、桜の開花が発表されました。") == "ja"
+    assert cjk_lang("서울에서 오늘 벚꽃 개화가 발표되었습니다.") == "ko"
+    assert cjk_lang("The council met on Tuesday.") is None
+    assert cjk_lang("Ein Artikel über 中国 in deutscher Sprache mit langen Sätzen.") is None
+    assert cjk_lang("") is None
