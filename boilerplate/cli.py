@@ -8,6 +8,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .train import HyperParams
 
 REPORT_COLUMNS = ("pages", "precision", "recall", "f1", "f1_std", "block_f1")
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PREVIEW_CHARS = 60
 TABLE_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("index", "#", 4), ("tag", "tag", 10), ("n_tokens", "tokens", 6),
@@ -134,39 +135,63 @@ def _extract_options(args: argparse.Namespace) -> RenderOptions | str:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract the main content of every page, to stdout or one file per page."""
-    from .extract import Extractor, extract_pages, write_output
+    from .extract import Extractor, extract_pages, output_name, write_output
 
     options = _extract_options(args)
     if isinstance(options, str):
         return _usage_error(options)
+    if args.resume and not args.output:
+        return _usage_error("--resume needs --output DIR (it skips pages whose file exists)")
     extractor = Extractor.load(args.model, config=_config(args), threshold=args.threshold)
     out_dir = Path(args.output) if args.output else None
+    done = None
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-    status, done, failed, started = EXIT_OK, 0, 0, time.perf_counter()
-    with progress_bar(args.quiet) as bar:
-        for outcome in extract_pages(extractor, iter_pages(args.pages), options,
-                                     jobs=args.jobs):
-            bar.update()
-            if outcome.error is not None:
-                bar.write(f"boilerplate: {outcome.id}: {outcome.error}")
-                status = EXIT_USAGE if outcome.usage else max(status, EXIT_FAILED)
-                failed += 1
-                continue
-            for message in outcome.warnings:
-                bar.write(f"boilerplate: {outcome.id}: warning: {message}")
-            if out_dir is not None:
-                write_output(out_dir, outcome.id, outcome.output, options.suffix)
-            else:
-                sys.stdout.write(outcome.output + "\n")
-            done += 1
+        if args.resume:
+            def done(page_id: str) -> bool:
+                return (out_dir / output_name(page_id, options.suffix)).exists()
+    tally = {"extracted": 0, "failed": 0, "skipped": 0}
+    status, started, interrupted = EXIT_OK, time.perf_counter(), False
+    outcomes = extract_pages(extractor, iter_pages(args.pages), options, jobs=args.jobs,
+                             done=done)
+    with progress_bar(args.quiet) as bar, closing(outcomes):
+        try:
+            for outcome in outcomes:
+                bar.update()
+                if outcome.skipped:
+                    tally["skipped"] += 1
+                elif outcome.error is not None:
+                    bar.write(f"boilerplate: {outcome.id}: {outcome.error}")
+                    status = EXIT_USAGE if outcome.usage else max(status, EXIT_FAILED)
+                    tally["failed"] += 1
+                else:
+                    for message in outcome.warnings:
+                        bar.write(f"boilerplate: {outcome.id}: warning: {message}")
+                    if out_dir is not None:
+                        write_output(out_dir, outcome.id, outcome.output, options.suffix)
+                    else:
+                        sys.stdout.write(outcome.output + "\n")
+                    tally["extracted"] += 1
+        except KeyboardInterrupt:
+            interrupted = True
     seconds = time.perf_counter() - started
-    if not args.quiet and (done + failed > 1 or failed):
-        rate = f", {done / seconds:.1f} pages/s" if seconds > 0 and done else ""
-        where = f" to {out_dir}" if out_dir is not None else ""
-        print(f"boilerplate: extracted {done} pages{where}, {failed} failed "
-              f"({seconds:.1f} s{rate})", file=sys.stderr)
-    return status
+    if interrupted or (not args.quiet and (sum(tally.values()) > 1 or tally["failed"])):
+        print(_summary(tally, seconds, out_dir, interrupted), file=sys.stderr)
+    return EXIT_INTERRUPTED if interrupted else status
+
+
+def _summary(tally: dict[str, int], seconds: float, out_dir: Path | None,
+             interrupted: bool) -> str:
+    rate = f", {tally['extracted'] / seconds:.1f} pages/s" if seconds > 0 and tally[
+        "extracted"] else ""
+    where = f" to {out_dir}" if out_dir is not None else ""
+    skipped = f", {tally['skipped']} already done" if tally["skipped"] else ""
+    text = (f"boilerplate: extracted {tally['extracted']} pages{where}, {tally['failed']} "
+            f"failed{skipped} ({seconds:.1f} s{rate})")
+    if interrupted:
+        hint = " --resume" if out_dir is not None else ""
+        text = f"{text}; interrupted: run the same command{hint} to continue"
+    return text
 
 
 def write_error_report(directory: Path, page_errors: list[dict], summary: dict) -> None:
@@ -329,6 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="json/jsonl: every block's feature values too (implies --blocks)")
     extract.add_argument("--output", metavar="DIR", default=None,
                          help="write one file per page into DIR instead of stdout")
+    extract.add_argument("--resume", action="store_true",
+                         help="with --output: skip pages whose output file already exists")
     extract.add_argument("--jobs", type=int, default=1,
                          help="worker processes (default 1); output order does not change")
     extract.add_argument("--quiet", action="store_true",
@@ -396,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("boilerplate: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly
         return EXIT_OK
 

@@ -6,12 +6,13 @@ import hashlib
 import multiprocessing
 import os
 import re
+import signal
 import tempfile
 import warnings
 from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import NamedTuple
 
@@ -36,6 +37,8 @@ CHUNK_PAGES = 8
 """Pages per task sent to a worker process: enough to amortise the hand-over."""
 CHUNKS_IN_FLIGHT = 4
 """Tasks queued per worker: keeps workers busy without reading a whole crawl into memory."""
+WORKER_EXIT_SECONDS = 5
+"""How long a finished batch waits for each worker to exit before killing it."""
 MAX_NAME_CHARS = 96
 NAME_HASH_CHARS = 10
 UNSAFE_NAME_RE = re.compile(r"[^\w.\-]+")
@@ -118,6 +121,12 @@ class Outcome(NamedTuple):
     warnings: tuple[str, ...] = ()
     usage: bool = False
     """The error is the caller's (a path that does not exist, a missing extra)."""
+    skipped: bool = False
+    """Not processed because its output already exists (resuming a batch)."""
+
+
+WORKER_DIED = ("the worker process died on this page (killed, e.g. for memory, or crashed); "
+               "skipped")
 
 
 def process(extractor: Extractor, item: Page | SourceError, options: RenderOptions) -> Outcome:
@@ -147,45 +156,165 @@ def _chunks(items: Iterable[Page | SourceError], size: int) -> Iterator[list]:
         yield chunk
 
 
-_worker: tuple[Extractor, RenderOptions] | None = None
-"""The extractor of a batch worker process, set once by _start_worker (never in the parent)."""
+def _work_chunk(extractor: Extractor, options: RenderOptions,
+                chunk: list[Page | SourceError | Outcome]) -> list[Outcome]:
+    return [item if isinstance(item, Outcome) else process(extractor, item, options)
+            for item in chunk]
 
 
-def _start_worker(extractor: Extractor, options: RenderOptions) -> None:
-    global _worker
+def _worker_main(conn: Connection, extractor: Extractor, options: RenderOptions) -> None:
+    """A batch worker: receive chunks of pages, send back their outcomes, until told to stop."""
     from threadpoolctl import threadpool_limits
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     threadpool_limits(1)  # one process per core: no OpenMP threads fighting over them
-    _worker = (extractor, options)
+    while True:
+        task = conn.recv()
+        if task is None:
+            return
+        key, chunk = task
+        conn.send((key, _work_chunk(extractor, options, chunk)))
 
 
-def _work_chunk(chunk: list[Page | SourceError]) -> list[Outcome]:
-    assert _worker is not None, "worker used before _start_worker"
-    extractor, options = _worker
-    return [process(extractor, item, options) for item in chunk]
+class _Task(NamedTuple):
+    seq: int
+    """Position of the chunk in the input: outcomes are released in this order."""
+    offset: int
+    """Where these pages start within the chunk (a chunk is split to find a killer page)."""
+    items: list
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    task: _Task | None = None
+
+
+class _WorkerPool:
+    """Worker processes fed through pipes, each loading the model once; a worker that dies
+    (killed for memory, crashed in C code) is replaced and its pages are retried one by one,
+    so only the page that killed it is lost. (concurrent.futures on Python 3.11 can hang
+    after a worker dies, and loses every queued task with it.)"""
+
+    def __init__(self, jobs: int, extractor: Extractor, options: RenderOptions) -> None:
+        self.context = multiprocessing.get_context("forkserver")
+        self.args = (extractor, options)
+        self.workers = [self._spawn() for _ in range(jobs)]
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(target=_worker_main, args=(theirs, *self.args),
+                                       daemon=True)
+        process.start()
+        theirs.close()
+        return _Worker(process, ours)
+
+    def idle(self) -> list[_Worker]:
+        return [w for w in self.workers if w.task is None]
+
+    def busy(self) -> bool:
+        return any(w.task is not None for w in self.workers)
+
+    def send(self, worker: _Worker, task: _Task) -> None:
+        worker.task = task
+        worker.conn.send(((task.seq, task.offset), task.items))
+
+    def wait(self) -> Iterator[tuple[_Task, list[Outcome] | None]]:
+        """Tasks that finished (with outcomes) or whose worker died (None) since last call."""
+        busy = [w for w in self.workers if w.task is not None]
+        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+        for index, worker in enumerate(self.workers):
+            task = worker.task
+            if task is None or (worker.conn not in ready
+                                and worker.process.sentinel not in ready):
+                continue
+            try:
+                _, outcomes = worker.conn.recv()
+            except (EOFError, OSError):
+                worker.process.join()
+                worker.conn.close()
+                self.workers[index] = self._spawn()
+                yield task, None
+                continue
+            worker.task = None
+            yield task, outcomes
+
+    def close(self, *, graceful: bool) -> None:
+        for worker in self.workers:
+            if graceful and worker.process.is_alive():
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    pass
+        for worker in self.workers:
+            worker.process.join(WORKER_EXIT_SECONDS if graceful else 0)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
 
 
 def extract_pages(extractor: Extractor, items: Iterable[Page | SourceError],
-                  options: RenderOptions, *, jobs: int = 1) -> Iterator[Outcome]:
+                  options: RenderOptions, *, jobs: int = 1,
+                  done: Callable[[str], bool] | None = None) -> Iterator[Outcome]:
     """Outcomes of many pages, in input order whatever `jobs` is.
 
     With jobs > 1, pages go to worker processes in chunks, a bounded number at a time, so
-    memory stays flat on inputs of any length; each worker holds its own copy of the model.
+    memory stays flat on inputs of any length. A page that kills its worker is reported as
+    failed and the batch goes on. Pages for which `done(id)` is true are yielded as
+    skipped without being processed.
     """
+    if done is not None:
+        items = (Outcome(item.id, None, skipped=True) if done(item.id) else item
+                 for item in items)
     if jobs <= 1:
         for item in items:
-            yield process(extractor, item, options)
+            yield item if isinstance(item, Outcome) else process(extractor, item, options)
         return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(extractor, options)) as pool:
-        pending: deque[Future] = deque()
-        for chunk in _chunks(items, CHUNK_PAGES):
-            pending.append(pool.submit(_work_chunk, chunk))
-            if len(pending) >= jobs * CHUNKS_IN_FLIGHT:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    pool = _WorkerPool(jobs, extractor, options)
+    graceful = False
+    try:
+        yield from _schedule(pool, _chunks(items, CHUNK_PAGES), jobs * CHUNKS_IN_FLIGHT)
+        graceful = True
+    finally:
+        pool.close(graceful=graceful)
+
+
+def _schedule(pool: _WorkerPool, chunks: Iterator[list], window: int) -> Iterator[Outcome]:
+    """Feed chunks to idle workers and release outcomes in input order."""
+    retry: deque[_Task] = deque()
+    partial: dict[int, list[Outcome | None]] = {}
+    missing: dict[int, int] = {}
+    next_seq = submitted = 0
+    exhausted = False
+    while True:
+        for worker in pool.idle():
+            if retry:
+                pool.send(worker, retry.popleft())
+            elif not exhausted and submitted - next_seq < window:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                partial[submitted], missing[submitted] = [None] * len(chunk), len(chunk)
+                pool.send(worker, _Task(submitted, 0, chunk))
+                submitted += 1
+        if not pool.busy():
+            break
+        for task, outcomes in pool.wait():
+            if outcomes is None and len(task.items) > 1:
+                retry.extend(_Task(task.seq, task.offset + i, [item])
+                             for i, item in enumerate(task.items))
+                continue
+            if outcomes is None:
+                outcomes = [Outcome(task.items[0].id, None, WORKER_DIED)]
+            partial[task.seq][task.offset:task.offset + len(outcomes)] = outcomes
+            missing[task.seq] -= len(outcomes)
+        while next_seq in missing and missing[next_seq] == 0:
+            del missing[next_seq]
+            yield from partial.pop(next_seq)
+            next_seq += 1
 
 
 def output_name(page_id: str, suffix: str) -> str:

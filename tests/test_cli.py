@@ -282,3 +282,40 @@ def test_extract_loads_the_model_once_per_batch(fixtures, tmp_path, monkeypatch,
     monkeypatch.setattr(Model, "load", classmethod(counting))
     assert main(["extract", "--quiet", str(_batch_inputs(fixtures, tmp_path))]) == 1
     assert len(calls) == 1
+
+
+def test_interrupted_batch_resumes_without_loss_or_duplicates(tmp_path):
+    import signal
+    import time
+
+    from .helpers import TOPICS, page_html
+
+    src = tmp_path / "pages.jsonl"
+    with src.open("w") as fh:
+        for i in range(400):
+            title, body = TOPICS[i % len(TOPICS)]
+            html = " \n " if i % 50 == 7 else page_html(f"{title} {i}", body)
+            fh.write(json.dumps({"id": f"page-{i:03d}", "html": html}) + "\n")
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "boilerplate", "extract", "--jobs", "2", "--output", str(out),
+            str(src)]
+    first = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not out.exists() or len(list(out.iterdir())) < 40):
+        time.sleep(0.05)
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 130, err
+    assert b"interrupted" in err and b"--resume" in err and b"Traceback" not in err
+    done_before = {p.name for p in out.iterdir()}
+    assert 40 <= len(done_before) < 392 and not any(n.startswith(".tmp") for n in done_before)
+
+    second = subprocess.run(argv + ["--resume"], capture_output=True, check=False, timeout=300)
+    assert second.returncode == 1  # the 8 bad pages fail again, and only they
+    err = second.stderr.decode()
+    assert f"{len(done_before)} already done" in err
+    failed = sorted(line.split(": ")[1] for line in err.splitlines() if "empty" in line)
+    assert failed == [f"page-{i:03d}" for i in range(7, 400, 50)]
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) == 392 and set(done_before) <= set(files)
+    assert all(p.read_text().endswith("\n") and p.stat().st_size > 10 for p in out.iterdir())
