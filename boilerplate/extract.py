@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import re
 import signal
+import sys
 import tempfile
 import warnings
 from collections import deque
@@ -37,6 +38,10 @@ CHUNK_PAGES = 8
 """Pages per task sent to a worker process: enough to amortise the hand-over."""
 CHUNKS_IN_FLIGHT = 4
 """Tasks queued per worker: keeps workers busy without reading a whole crawl into memory."""
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+"""Forked workers inherit the loaded model and start in milliseconds (spawned ones import
+scikit-learn and unpickle the model first, ~2 s each). Forking is safe here: the parent has
+not run the model's OpenMP code and workers run it single-threaded."""
 WORKER_EXIT_SECONDS = 5
 """How long a finished batch waits for each worker to exit before killing it."""
 MAX_NAME_CHARS = 96
@@ -198,7 +203,7 @@ class _WorkerPool:
     after a worker dies, and loses every queued task with it.)"""
 
     def __init__(self, jobs: int, extractor: Extractor, options: RenderOptions) -> None:
-        self.context = multiprocessing.get_context("forkserver")
+        self.context = multiprocessing.get_context(START_METHOD)
         self.args = (extractor, options)
         self.workers = [self._spawn() for _ in range(jobs)]
 
