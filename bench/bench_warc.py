@@ -29,7 +29,7 @@ def record(number: int, url: str, body: bytes) -> bytes:
             f"WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-{number:012d}>\r\n"
             f"WARC-Date: 2025-01-01T00:00:00Z\r\nWARC-Target-URI: {url}\r\n"
             "Content-Type: application/http; msgtype=response\r\n"
-            f"Content-Length: {len(http)}\r\n\r\n").encode("ascii")
+            f"Content-Length: {len(http)}\r\n\r\n").encode()
     return head + http + b"\r\n\r\n"
 
 
@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             if i >= args.pages:
                 break
             page = json.loads(line)
-            records.append(record(i, page.get("url") or f"https://page{i}.example/",
+            url = (page.get("url") or f"https://page{i}.example/").replace(" ", "%20")
+            records.append(record(i, url,
                                   page["html"].encode("utf-8")))
     readers = {"fastwarc": read_fastwarc, "warcio": read_warcio}
     with tempfile.TemporaryDirectory() as tmp:
