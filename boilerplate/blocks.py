@@ -143,6 +143,8 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
     if root.text:
         buf.append(root.text)
     for event, el in walker:
+        if truncated:  # max_blocks reached: the rest of the page is not needed
+            break
         tag = el.tag
         if event == "start":
             if tag in SKIPPED_TAGS or not isinstance(tag, str):

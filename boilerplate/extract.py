@@ -75,6 +75,9 @@ class Extractor:
         """The whole pipeline for one page: parse, segment, featurize, predict, label."""
         doc = parse(html, encoding=encoding, url=url, config=self.config, where=page_id)
         blocks = segment(doc, self.config)
+        if not blocks:
+            warnings.warn("page has no visible text (a script-only page, a frameset, or an "
+                          "empty body)", BoilerplateWarning, stacklevel=2)
         features = featurize(blocks, self.config, doc.title)
         proba = self.model.predict_proba(features).tolist()
         cut = self.cut

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import codecs
 import re
+import warnings
 from dataclasses import dataclass
 
 from lxml import etree
 
 from .config import DEFAULT_CONFIG, DROPPED_TAGS, Config
-from .errors import DocumentTooLargeError, EmptyDocumentError, NotHTMLError
+from .errors import BoilerplateWarning, DocumentTooLargeError, EmptyDocumentError, NotHTMLError
 
 BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -68,6 +69,9 @@ CONTROL_BYTES = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32))
 HIDING_ATTRIBUTES = etree.XPath("//@style | //@hidden")
 HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}")
+NS_PREFIX_DECL_RE = re.compile(r"xmlns:\w+\s*=", re.IGNORECASE)
+MAX_PARSE_DEPTH = 2048
+"""libxml2's nesting limit (even with huge_tree): deeper markup ends the parse."""
 BINARY_SAMPLE_BYTES = 4096
 MAX_CONTROL_SHARE = 0.05
 """Share of C0 control bytes in the first KBs above which input is binary, not text."""
@@ -218,6 +222,24 @@ def decode(
     return data.decode("cp1252", errors="replace"), "cp1252(fallback)"
 
 
+def _warn_if_cut(parser: etree.HTMLParser) -> None:
+    """libxml2 stops at nesting deeper than MAX_PARSE_DEPTH and drops the rest: say so."""
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT":
+            warnings.warn(f"markup nested deeper than {MAX_PARSE_DEPTH:,} elements; the "
+                          "parser stopped there and the rest of the page is lost",
+                          BoilerplateWarning, stacklevel=3)
+            return
+
+
+def _strip_tag_prefixes(root: etree._Element) -> None:
+    """XHTML written with a namespace prefix (<x:p>) parses as tag "x:p": use the local name."""
+    for element in root.iter():
+        tag = element.tag
+        if isinstance(tag, str) and ":" in tag:
+            element.tag = tag.rsplit(":", 1)[1].lower()
+
+
 def _new_parser() -> etree.HTMLParser:
     """A fresh parser per page: parsers keep state and are not safe to share across threads."""
     return etree.HTMLParser(
@@ -271,9 +293,13 @@ def parse(
     else:
         markup = text.encode("utf-8", errors="replace")
     markup = markup.translate(None, CONTROL_BYTES)
-    root = etree.fromstring(markup, _new_parser())
+    parser = _new_parser()
+    root = etree.fromstring(markup, parser)
+    _warn_if_cut(parser)
     if root is None:
         raise EmptyDocumentError(f"{where}: page has no markup or text")
+    if NS_PREFIX_DECL_RE.search(text[: config.meta_sniff_bytes]):
+        _strip_tag_prefixes(root)
     etree.strip_elements(root, *DROPPED_TAGS, with_tail=False)
     drop_hidden(root)
     og_title, html_title = page_titles(root)
