@@ -135,7 +135,13 @@ def _extract_options(args: argparse.Namespace) -> RenderOptions | str:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract the main content of every page, to stdout or one file per page."""
-    from .extract import Extractor, extract_pages, output_name, write_output
+    from .extract import (
+        Extractor,
+        extract_pages,
+        output_name,
+        remove_stale_temporaries,
+        write_output,
+    )
 
     options = _extract_options(args)
     if isinstance(options, str):
@@ -148,6 +154,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         if args.resume:
+            removed = remove_stale_temporaries(out_dir)
+            if removed and not args.quiet:
+                print(f"boilerplate: removed {removed} unfinished temporary files from an "
+                      "interrupted run", file=sys.stderr)
+
             def done(page_id: str) -> bool:
                 return (out_dir / output_name(page_id, options.suffix)).exists()
     tally = {"extracted": 0, "failed": 0, "skipped": 0}

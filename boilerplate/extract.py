@@ -48,6 +48,8 @@ MAX_NAME_CHARS = 96
 NAME_HASH_CHARS = 10
 UNSAFE_NAME_RE = re.compile(r"[^\w.\-]+")
 OUTPUT_MODE = 0o644
+TEMP_PREFIX = ".tmp-boilerplate-"
+"""Name start of a page's output while it is being written (renamed when complete)."""
 
 
 @dataclass
@@ -177,7 +179,10 @@ def _worker_main(conn: Connection, extractor: Extractor, options: RenderOptions)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     threadpool_limits(1)  # one process per core: no OpenMP threads fighting over them
     while True:
-        task = conn.recv()
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):  # the parent is gone (killed): nothing left to do
+            return
         if task is None:
             return
         key, chunk = task
@@ -334,10 +339,21 @@ def output_name(page_id: str, suffix: str) -> str:
     return f"{readable}-{digest[:NAME_HASH_CHARS]}{suffix}"
 
 
+def remove_stale_temporaries(directory: Path) -> int:
+    """Delete temporary files a killed run left in an output folder; returns how many.
+
+    Only this package's own temporary names are touched, so run one batch per folder."""
+    removed = 0
+    for path in directory.glob(f"{TEMP_PREFIX}*"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def write_output(directory: Path, page_id: str, output: str, suffix: str) -> Path:
     """Write one page's output atomically (temporary file, then rename): never half a file."""
     path = directory / output_name(page_id, suffix)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=suffix)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX, suffix=suffix)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(output)

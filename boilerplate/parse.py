@@ -70,6 +70,7 @@ HIDING_ATTRIBUTES = etree.XPath("//@style | //@hidden")
 HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}")
 NS_PREFIX_DECL_RE = re.compile(r"xmlns:\w+\s*=", re.IGNORECASE)
+LOCAL_NAME_RE = re.compile(r"[a-z][a-z0-9_.\-]*")
 MAX_PARSE_DEPTH = 2048
 """libxml2's nesting limit (even with huge_tree): deeper markup ends the parse."""
 BINARY_SAMPLE_BYTES = 4096
@@ -237,7 +238,9 @@ def _strip_tag_prefixes(root: etree._Element) -> None:
     for element in root.iter():
         tag = element.tag
         if isinstance(tag, str) and ":" in tag:
-            element.tag = tag.rsplit(":", 1)[1].lower()
+            local = tag.rsplit(":", 1)[1].lower()
+            if LOCAL_NAME_RE.fullmatch(local):  # "x:" or "x:1a" stay as they are
+                element.tag = local
 
 
 def _new_parser() -> etree.HTMLParser:

@@ -310,10 +310,12 @@ def test_interrupted_batch_resumes_without_loss_or_duplicates(tmp_path):
     done_before = {p.name for p in out.iterdir()}
     assert 40 <= len(done_before) < 392 and not any(n.startswith(".tmp") for n in done_before)
 
+    (out / ".tmp-boilerplate-half.txt").write_text("a write cut short by a kill")
     second = subprocess.run(argv + ["--resume"], capture_output=True, check=False, timeout=300)
     assert second.returncode == 1  # the 8 bad pages fail again, and only they
     err = second.stderr.decode()
     assert f"{len(done_before)} already done" in err
+    assert "removed 1 unfinished temporary files" in err
     failed = sorted(line.split(": ")[1] for line in err.splitlines() if "empty" in line)
     assert failed == [f"page-{i:03d}" for i in range(7, 400, 50)]
     files = sorted(p.name for p in out.iterdir())

@@ -35,6 +35,9 @@ def _cases() -> dict[str, tuple[bytes | str, str]]:
         "xhtml namespaces": ('<?xml version="1.0"?><x:html xmlns:x="http://www.w3.org/1999/'
                              'xhtml"><x:body><x:div><x:p>Namespaced text</x:p></x:div>'
                              "</x:body></x:html>", "text:"),
+        "odd prefixed tags": ('<html xmlns:fb="http://ogp.me/ns/fb#"><body><fb:>x</fb:>'
+                              f'<fb:1a>y</fb:1a><fb:like href="/"></fb:like>{para}</body></html>',
+                              "text:council met"),
         "frameset": ('<html><frameset><frame src="a.html"><frame src="b.html"></frameset>'
                      "</html>", "warn:no visible text"),
         "no body": (f"<html><head><title>t</title></head>{para}</html>", "text:"),
