@@ -148,6 +148,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return _usage_error(options)
     if args.resume and not args.output:
         return _usage_error("--resume needs --output DIR (it skips pages whose file exists)")
+    if args.dask:
+        return _extract_on_dask(args, options)
     extractor = Extractor.load(args.model, config=_config(args), threshold=args.threshold)
     out_dir = Path(args.output) if args.output else None
     done = None
@@ -189,6 +191,31 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if interrupted or (not args.quiet and (sum(tally.values()) > 1 or tally["failed"])):
         print(_summary(tally, seconds, out_dir, interrupted), file=sys.stderr)
     return EXIT_INTERRUPTED if interrupted else status
+
+
+def _extract_on_dask(args: argparse.Namespace, options: RenderOptions) -> int:
+    """extract --dask: record ranges as tasks on a cluster, one JSON lines file per range."""
+    from .distributed import extract_to_dir
+
+    if not args.output or args.format != "jsonl" or args.resume:
+        return _usage_error("--dask writes one JSON lines file per range of records: it needs "
+                            "--format jsonl and --output DIR (and does not take --resume)")
+    started = time.perf_counter()
+    parts = extract_to_dir(args.pages, args.output, args.dask, model=args.model,
+                           options=options, config=_config(args), threshold=args.threshold,
+                           records_per_range=args.records_per_task,
+                           local_workers=max(args.jobs, 2))
+    status, failed = EXIT_OK, 0
+    for part in parts:
+        for failure in part.failed:
+            print(f"boilerplate: {failure['id']}: {failure['error']}", file=sys.stderr)
+            status = EXIT_USAGE if failure["usage"] else max(status, EXIT_FAILED)
+            failed += 1
+    if not args.quiet:
+        pages = sum(p.pages for p in parts)
+        print(f"boilerplate: extracted {pages} pages into {len(parts)} files in {args.output}, "
+              f"{failed} failed ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    return status
 
 
 def _summary(tally: dict[str, int], seconds: float, out_dir: Path | None,
@@ -371,6 +398,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="worker processes (default 1); output order does not change")
     extract.add_argument("--quiet", action="store_true",
                          help="no progress bar and no summary on stderr")
+    extract.add_argument("--dask", metavar="ADDRESS", default=None,
+                         help="run on a Dask cluster (scheduler address, or 'local' for a "
+                              "LocalCluster of --jobs processes, at least 2); writes "
+                              "--output DIR/part-NNNNN.jsonl (needs boilerplate[dask])")
+    extract.add_argument("--records-per-task", type=int, default=500,
+                         help="--dask: records of a WARC or JSON lines file per task")
     _add_limits(extract)
     extract.set_defaults(handler=cmd_extract)
 

@@ -1,0 +1,144 @@
+"""Stage 7 (optional): extraction on a Dask cluster, the inputs cut into record ranges.
+
+Dask is an optional extra (`pip install 'boilerplate[dask]'`). Each range of records (a
+slice of a WARC or JSON lines file, or one HTML file) is one task; every worker process
+loads the model once and reuses it for all the tasks it runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import DEFAULT_CONFIG, Config
+from .errors import BoilerplateError
+from .extract import Extractor, Outcome, process
+from .render import RenderOptions
+from .sources import Range, SourceError, plan_ranges, read_range
+
+DASK_EXTRA = "pip install 'boilerplate[dask]'"
+RECORDS_PER_RANGE = 500
+"""Records per task: big enough to amortise scheduling, small enough to balance workers."""
+PART_NAME = "part-{:05d}.jsonl"
+JSONL = RenderOptions("jsonl")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What a worker needs to build its Extractor: small to ship, cheap to compare."""
+
+    path: str | None
+    config: Config = DEFAULT_CONFIG
+    threshold: float | None = None
+
+
+_extractors: dict[ModelSpec, Extractor] = {}
+"""One Extractor per model spec in each worker process: the model loads once per process,
+not once per task or page (explicitly named so it is not a hidden cache)."""
+
+
+def worker_extractor(spec: ModelSpec) -> Extractor:
+    """This process's Extractor for `spec`, loaded on first use."""
+    extractor = _extractors.get(spec)
+    if extractor is None:
+        extractor = _extractors[spec] = Extractor.load(spec.path, config=spec.config,
+                                                       threshold=spec.threshold)
+    return extractor
+
+
+def _require_dask():
+    try:
+        import dask.bag
+    except ImportError as exc:
+        raise BoilerplateError(f"running on Dask needs the dask extra: {DASK_EXTRA}") from exc
+    return dask.bag
+
+
+def extract_range(part: Range | SourceError, spec: ModelSpec,
+                  options: RenderOptions) -> list[dict]:
+    """Outcomes (as dicts) of one range of records, in file order."""
+    if isinstance(part, SourceError):
+        return [asdict_outcome(Outcome(part.id, None, part.reason, usage=part.usage))]
+    extractor = worker_extractor(spec)
+    return [asdict_outcome(process(extractor, item, options)) for item in read_range(part)]
+
+
+def asdict_outcome(outcome: Outcome) -> dict:
+    """An Outcome as a plain dict (what the bag holds, and what pickles across machines)."""
+    return {"id": outcome.id, "output": outcome.output, "error": outcome.error,
+            "warnings": list(outcome.warnings), "usage": outcome.usage}
+
+
+def extract_bag(paths: Sequence[str], model: str | Path | None = None, *,
+                options: RenderOptions = JSONL, config: Config = DEFAULT_CONFIG,
+                threshold: float | None = None, records_per_range: int = RECORDS_PER_RANGE):
+    """A dask.bag.Bag of page outcomes ({"id", "output", "error", "warnings", "usage"}), one
+    partition per range of records, in input order. Planning reads each WARC or JSON lines
+    file once to find record offsets; the pages are read on the workers."""
+    bag = _require_dask()
+    spec = ModelSpec(None if model is None else str(Path(model).resolve()), config, threshold)
+    ranges = plan_ranges(paths, records_per_range)
+    if not ranges:
+        return bag.from_sequence([], npartitions=1)
+    return bag.from_sequence(ranges, npartitions=len(ranges)).map_partitions(
+        _extract_partition, spec, options)
+
+
+def _extract_partition(parts: list, spec: ModelSpec, options: RenderOptions) -> list[dict]:
+    return [row for part in parts for row in extract_range(part, spec, options)]
+
+
+@dataclass(frozen=True)
+class PartSummary:
+    """What one task wrote: its file, how many pages, and the pages that failed."""
+
+    index: int
+    file: str
+    pages: int
+    failed: list[dict]
+
+
+def write_part(rows: list[dict], index: int, out_dir: str) -> PartSummary:
+    """Write one partition's outputs as JSON lines, atomically; report its failures."""
+    path = Path(out_dir) / PART_NAME.format(index)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    written = 0
+    with tmp.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            if row["output"] is not None:
+                fh.write(row["output"] + "\n")
+                written += 1
+    os.replace(tmp, path)
+    return PartSummary(index, str(path), written,
+                       [{"id": r["id"], "error": r["error"], "usage": r["usage"]}
+                        for r in rows if r["error"] is not None])
+
+
+def extract_to_dir(paths: Sequence[str], out_dir: str | Path, address: str, *,
+                   model: str | Path | None = None, options: RenderOptions = JSONL,
+                   config: Config = DEFAULT_CONFIG, threshold: float | None = None,
+                   records_per_range: int = RECORDS_PER_RANGE,
+                   local_workers: int = 2) -> list[PartSummary]:
+    """Run extract_bag on a cluster (a scheduler address, or "local" for a LocalCluster of
+    `local_workers` processes) and write OUT_DIR/part-NNNNN.jsonl, one file per range."""
+    _require_dask()
+    from dask.distributed import Client, LocalCluster
+
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    bag = extract_bag(paths, model, options=options, config=config,
+                      threshold=threshold, records_per_range=records_per_range)
+    cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None) if address == "local" else None
+    try:
+        with Client(cluster if cluster is not None else address) as client:
+            parts = bag.to_delayed()
+            from dask import delayed
+
+            writes = [delayed(write_part)(part, i, str(out_dir)) for i, part in enumerate(parts)]
+            return list(client.compute(writes, sync=True))
+    finally:
+        if cluster is not None:
+            cluster.close()
+
