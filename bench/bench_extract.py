@@ -7,14 +7,16 @@ bytes and, in one process, times per page, interleaved so the three share the ma
 noise: `lxml.html.fromstring`, `boilerplate.Extractor.extract` (the model loaded once) and
 `trafilatura.extract`. Prints pages/s and the ratios (goals: >= 4x trafilatura's pages/s,
 <= 2.5x the bare parse's time). Then runs the CLI over the same pages as a JSON lines file
-with --jobs 1 and --jobs 2 (wall clock, model loading included) and their peak memory
-(resident memory of the CLI and its workers together, sampled every 50 ms).
+with --jobs 1, --jobs 2 and, when Dask is installed, --dask local (a 2-worker LocalCluster):
+wall clock with start-up and model loading included, whether the output is byte-identical
+to --jobs 1, and peak memory (the CLI and its workers together, sampled every 50 ms).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import resource
 import subprocess
@@ -30,6 +32,7 @@ from boilerplate.extract import Extractor
 
 HERE = Path(__file__).resolve().parent
 MEMORY_POLL_SECONDS = 0.05
+NEWLINE = b"\n"
 DATASETS = ("wcxb", "daniel", "dragnet", "cleaneval", "googletrends-2017", "cwced-train")
 
 
@@ -91,25 +94,31 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def time_cli(pages: list[tuple[str, bytes]], jobs: int, workdir: Path
-             ) -> tuple[float, int, float]:
-    """Wall seconds, pages written and peak memory (all processes together) of one CLI run."""
+def time_cli(pages: list[tuple[str, bytes]], options: list[str], workdir: Path
+             ) -> tuple[float, bytes, float]:
+    """Wall seconds, output bytes and peak memory (all processes together) of one CLI run."""
     src = workdir / "pages.jsonl"
     if not src.exists():
         with src.open("w", encoding="utf-8") as fh:
             for page_id, data in pages:
                 fh.write(json.dumps({"id": page_id, "html": data.decode("utf-8")}) + "\n")
-    out = workdir / f"out-{jobs}.jsonl"
+    out_dir = workdir / f"out-{len(list(workdir.iterdir()))}"
+    out_dir.mkdir()
+    command = [sys.executable, "-m", "boilerplate", "extract", "--format", "jsonl", "--quiet",
+               *options, str(src)]
+    dask = "--dask" in options
+    if dask:
+        command[-1:-1] = ["--output", str(out_dir)]
     peak = 0.0
     start = time.perf_counter()
-    with out.open("wb") as fh:
-        run = subprocess.Popen([sys.executable, "-m", "boilerplate", "extract", "--format",
-                                "jsonl", "--quiet", "--jobs", str(jobs), str(src)], stdout=fh)
+    with (out_dir / "stdout.jsonl").open("wb") as fh:
+        run = subprocess.Popen(command, stdout=fh)
         while run.poll() is None:
             peak = max(peak, tree_rss_mb(run.pid))
             time.sleep(MEMORY_POLL_SECONDS)
     seconds = time.perf_counter() - start
-    return seconds, out.read_bytes().count(b"\n"), peak
+    files = sorted(out_dir.glob("part-*.jsonl")) if dask else [out_dir / "stdout.jsonl"]
+    return seconds, b"".join(f.read_bytes() for f in files), peak
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,17 +147,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"peak RSS of this process (all three extractors): {rss_mb:.0f} MB")
     if args.skip_cli:
         return 0
+    runs = {"--jobs 1": ["--jobs", "1"], "--jobs 2": ["--jobs", "2"]}
+    if importlib.util.find_spec("distributed") is not None:
+        runs["--dask local (2 workers)"] = ["--dask", "local", "--jobs", "2",
+                                            "--records-per-task", "100"]
     with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        results = {jobs: time_cli(pages, jobs, workdir) for jobs in (1, 2)}
-        same = (workdir / "out-1.jsonl").read_bytes() == (workdir / "out-2.jsonl").read_bytes()
-    print("\n| CLI run | wall s | pages/s | pages out | peak RSS, all processes |")
-    print("|---|---|---|---|---|")
-    for jobs, (wall, n_out, peak) in results.items():
-        print(f"| --jobs {jobs} | {wall:.1f} | {len(pages) / wall:.1f} | {n_out} | "
-              f"{peak:.0f} MB |")
-    print(f"\n--jobs 2 vs --jobs 1 throughput: {results[1][0] / results[2][0]:.2f}x; "
-          f"outputs byte-identical: {same}")
+        results = {label: time_cli(pages, options, Path(tmp)) for label, options in runs.items()}
+    reference = results["--jobs 1"][1]
+    print("\n| CLI run | wall s | pages/s | pages out | same output as --jobs 1 | "
+          "peak RSS, all processes |")
+    print("|---|---|---|---|---|---|")
+    for label, (wall, output, peak) in results.items():
+        lines = output.count(NEWLINE)
+        print(f"| {label} | {wall:.1f} | {len(pages) / wall:.1f} | {lines} | "
+              f"{output == reference} | {peak:.0f} MB |")
+    base = results["--jobs 1"][0]
+    for label, (wall, _, _) in results.items():
+        if label != "--jobs 1":
+            print(f"{label} vs --jobs 1 throughput: {base / wall:.2f}x")
     return 0
 
 

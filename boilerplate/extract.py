@@ -172,9 +172,14 @@ def _work_chunk(extractor: Extractor, options: RenderOptions,
             for item in chunk]
 
 
-def _worker_main(conn: Connection, extractor: Extractor, options: RenderOptions) -> None:
-    """A batch worker: receive chunks of pages, send back their outcomes, until told to stop."""
+def _worker_main(conn: Connection, inherited: list[Connection], extractor: Extractor,
+                 options: RenderOptions) -> None:
+    """A batch worker: receive chunks of pages, send back their outcomes, until told to stop
+    or until the parent is gone."""
     from threadpoolctl import threadpool_limits
+
+    for other in inherited:  # the parent's pipe ends, copied by fork: without closing them
+        other.close()        # a killed parent would never look gone to its workers
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     threadpool_limits(1)  # one process per core: no OpenMP threads fighting over them
@@ -186,7 +191,10 @@ def _worker_main(conn: Connection, extractor: Extractor, options: RenderOptions)
         if task is None:
             return
         key, chunk = task
-        conn.send((key, _work_chunk(extractor, options, chunk)))
+        try:
+            conn.send((key, _work_chunk(extractor, options, chunk)))
+        except (BrokenPipeError, OSError):  # the parent is gone
+            return
 
 
 class _Task(NamedTuple):
@@ -217,8 +225,11 @@ class _WorkerPool:
 
     def _spawn(self) -> _Worker:
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(theirs, *self.args),
-                                       daemon=True)
+        inherited = [ours, *(w.conn for w in getattr(self, "workers", ()))]
+        if START_METHOD != "fork":
+            inherited = []  # spawned workers inherit nothing
+        process = self.context.Process(target=_worker_main,
+                                       args=(theirs, inherited, *self.args), daemon=True)
         process.start()
         theirs.close()
         return _Worker(process, ours)

@@ -62,3 +62,38 @@ def test_a_dying_worker_is_reported_and_the_batch_goes_on(model):
     assert [o.id for o in died] == ["poison", "poison"]
     good = [o for o in outcomes if o.error is None]
     assert len(good) == 30 and all(isinstance(o, Outcome) and o.output for o in good)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux /proc")
+def test_workers_exit_when_the_parent_is_killed(tmp_path):
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    src = tmp_path / "pages.jsonl"
+    src.write_text("\n".join(json.dumps({"id": f"p{i}", "html": page_html(*TOPICS[i % 8])})
+                             for i in range(3000)) + "\n")
+    parent = subprocess.Popen([sys.executable, "-m", "boilerplate", "extract", "--jobs", "2",
+                               str(src)], stdout=subprocess.DEVNULL)
+    children: list[str] = []
+    deadline = time.monotonic() + 30
+    while len(children) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text().split()
+    assert len(children) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+
+    def running(pid: str) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 30
+    while any(running(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(running(c) for c in children)  # no orphan keeps working or waiting
