@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                 complete += len(lines) == 1 and json.loads(lines[0])["id"] == page_id
         listed = {line.split(": ")[1] for line in stderr.splitlines()
                   if line.startswith("boilerplate: ") and ": " in line[13:]
+                  and ": warning: " not in line
                   and "extracted" not in line and "removed" not in line}
         checks = {
             "every good page has its output file": set(expected) <= names,

@@ -297,6 +297,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import compare_peers, evaluate_datasets
 
     config = _config(args)
+    if args.dask:
+        return _evaluate_on_dask(args, config)
     say = None if args.quiet else progress
     peers = [p.strip() for p in args.compare.split(",")] if args.compare else []
     tables, page_errors, summary = evaluate_datasets(
@@ -349,6 +351,27 @@ class _Bar:
 def progress_bar(quiet: bool) -> _Bar:
     """A bar only for a person watching: stderr is a terminal and --quiet is not given."""
     return _Bar(not quiet and sys.stderr.isatty())
+
+
+def _evaluate_on_dask(args: argparse.Namespace, config: Config) -> int:
+    """evaluate --dask: ranges of each dataset's pages scored on a cluster, one report."""
+    from .distributed import evaluate_bag, run_on_cluster
+    from .evaluate import GROUP_KEYS, report
+
+    if args.compare or args.errors:
+        return _usage_error("--dask does not take --compare or --errors")
+    bag = evaluate_bag(args.data, args.model, config=config, threshold=args.threshold,
+                       records_per_range=args.records_per_task)
+    results = run_on_cluster(bag, args.dask, max(args.jobs, 2))
+    tables = {f"boilerplate ({args.model or 'default model'})": report(results,
+                                                                       GROUP_KEYS[args.by])}
+    if args.json:
+        print(json.dumps(tables, indent=2, ensure_ascii=False))
+    else:
+        for title, table in tables.items():
+            print("\n".join(_report_lines(title, table)))
+            print()
+    return EXIT_OK
 
 
 def progress(message: str) -> None:
@@ -436,6 +459,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="write the blocks the model got wrong, per page, and where "
                                "errors cluster, to DIR")
     evaluate.add_argument("--jobs", type=int, default=1)
+    evaluate.add_argument("--dask", metavar="ADDRESS", default=None,
+                          help="score on a Dask cluster (scheduler address, or 'local')")
+    evaluate.add_argument("--records-per-task", type=int, default=500,
+                          help="--dask: pages of a dataset per task")
     evaluate.add_argument("--quiet", action="store_true")
     _add_limits(evaluate)
     evaluate.set_defaults(handler=cmd_evaluate)

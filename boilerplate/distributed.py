@@ -7,13 +7,16 @@ loads the model once and reuses it for all the tasks it runs.
 
 from __future__ import annotations
 
+import gzip
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from .config import DEFAULT_CONFIG, Config
-from .errors import BoilerplateError
+from .errors import BoilerplateError, BoilerplateWarning
 from .extract import Extractor, Outcome, process
 from .render import RenderOptions
 from .sources import Range, SourceError, plan_ranges, read_range
@@ -124,21 +127,68 @@ def extract_to_dir(paths: Sequence[str], out_dir: str | Path, address: str, *,
     """Run extract_bag on a cluster (a scheduler address, or "local" for a LocalCluster of
     `local_workers` processes) and write OUT_DIR/part-NNNNN.jsonl, one file per range."""
     _require_dask()
-    from dask.distributed import Client, LocalCluster
-
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     bag = extract_bag(paths, model, options=options, config=config,
                       threshold=threshold, records_per_range=records_per_range)
+    from dask import delayed
+
+    parts = bag.to_delayed()
+    writes = [delayed(write_part)(part, i, str(out_dir)) for i, part in enumerate(parts)]
+    return run_on_cluster(delayed(list)(writes), address, local_workers)
+
+
+# ---- evaluation ---------------------------------------------------------------------------
+
+def _dataset_size(path: str) -> int:
+    """Pages in a dataset, counted without parsing them (pages.jsonl.gz lines, or pairs)."""
+    from .datasets import Dataset
+
+    source = Dataset(path).path
+    if source.is_dir():
+        return sum(1 for _ in source.glob("*.html"))
+    opener = gzip.open if source.name.endswith(".gz") else open
+    with opener(source, "rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+def _evaluate_range(path: str, start: int, count: int, spec: ModelSpec) -> list:
+    """Featurize, label and score one range of a labeled dataset's pages."""
+    from .datasets import Dataset
+    from .evaluate import score_pageset
+    from .train import featurize_pages
+
+    dataset = Dataset(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BoilerplateWarning)  # skipped records: counted below
+        pages = featurize_pages(islice(dataset, start, start + count), dataset.name,
+                                spec.config)
+    return score_pageset(worker_extractor(spec).model, pages, spec.threshold)
+
+
+def evaluate_bag(paths: Sequence[str], model: str | Path | None = None, *,
+                 config: Config = DEFAULT_CONFIG, threshold: float | None = None,
+                 records_per_range: int = RECORDS_PER_RANGE):
+    """A dask.bag.Bag of evaluate.PageResult over labeled datasets, one partition per range
+    of pages; `evaluate.report` turns the computed list into the usual tables."""
+    bag = _require_dask()
+    spec = ModelSpec(None if model is None else str(Path(model).resolve()), config, threshold)
+    tasks = [(path, start, records_per_range) for path in paths
+             for start in range(0, max(_dataset_size(path), 1), records_per_range)]
+    return bag.from_sequence(tasks, npartitions=max(len(tasks), 1)).map_partitions(
+        lambda part: [r for path, start, count in part
+                      for r in _evaluate_range(path, start, count, spec)])
+
+
+def run_on_cluster(bag, address: str, local_workers: int = 2) -> list:
+    """Compute a bag on a scheduler address, or on a LocalCluster started for the call."""
+    _require_dask()
+    from dask.distributed import Client, LocalCluster
+
     cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
                            dashboard_address=None) if address == "local" else None
     try:
-        with Client(cluster if cluster is not None else address) as client:
-            parts = bag.to_delayed()
-            from dask import delayed
-
-            writes = [delayed(write_part)(part, i, str(out_dir)) for i, part in enumerate(parts)]
-            return list(client.compute(writes, sync=True))
+        with Client(cluster if cluster is not None else address):
+            return list(bag.compute())
     finally:
         if cluster is not None:
             cluster.close()
-

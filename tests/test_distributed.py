@@ -73,3 +73,18 @@ def test_cli_dask_needs_jsonl_and_output(inputs, capsys):
 
     assert main(["extract", "--dask", "local", str(inputs)]) == 2
     assert "--format jsonl and --output" in capsys.readouterr().err
+
+
+def test_evaluate_on_a_local_cluster_matches_one_process(tmp_path):
+    from boilerplate.distributed import evaluate_bag, run_on_cluster
+    from boilerplate.evaluate import evaluate_datasets, report
+
+    from .helpers import write_jsonl
+
+    data = str(write_jsonl(tmp_path / "site" / "pages.jsonl.gz"))
+    with pytest.warns(Warning):  # the two broken records of the test dataset
+        tables, _, _ = evaluate_datasets([data])
+    (single,) = tables.values()
+    results = run_on_cluster(evaluate_bag([data], records_per_range=3), "local")
+    assert len(results) == 8 and len({r.page_id for r in results}) == 8
+    assert report(results) == single
