@@ -78,14 +78,16 @@ def time_in_process(pages: list[tuple[str, bytes]]) -> dict[str, float]:
 
 
 def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (Linux /proc), in MB."""
+    """Resident memory of a process and all its descendants (Linux /proc), in MB; children
+    started from any thread count (Dask starts its workers from an event-loop thread)."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
+            children = [c for task in Path(f"/proc/{current}/task").iterdir()
+                        for c in (task / "children").read_text().split()]
+        except OSError:  # the process ended while we looked
             continue
         for line in status.splitlines():
             if line.startswith("VmRSS:"):

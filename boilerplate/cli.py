@@ -148,6 +148,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return _usage_error(options)
     if args.resume and not args.output:
         return _usage_error("--resume needs --output DIR (it skips pages whose file exists)")
+    if args.parquet and not args.dask:
+        return _usage_error("--parquet applies to --dask output (part files)")
     if args.dask:
         return _extract_on_dask(args, options)
     extractor = Extractor.load(args.model, config=_config(args), threshold=args.threshold)
@@ -204,7 +206,7 @@ def _extract_on_dask(args: argparse.Namespace, options: RenderOptions) -> int:
     parts = extract_to_dir(args.pages, args.output, args.dask, model=args.model,
                            options=options, config=_config(args), threshold=args.threshold,
                            records_per_range=args.records_per_task,
-                           local_workers=max(args.jobs, 2))
+                           local_workers=max(args.jobs, 2), parquet=args.parquet)
     status, failed = EXIT_OK, 0
     for part in parts:
         for failure in part.failed:
@@ -427,6 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "--output DIR/part-NNNNN.jsonl (needs boilerplate[dask])")
     extract.add_argument("--records-per-task", type=int, default=500,
                          help="--dask: records of a WARC or JSON lines file per task")
+    extract.add_argument("--parquet", action="store_true",
+                         help="--dask: write part-NNNNN.parquet instead (needs pyarrow)")
     _add_limits(extract)
     extract.set_defaults(handler=cmd_extract)
 

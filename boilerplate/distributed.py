@@ -8,6 +8,8 @@ loads the model once and reuses it for all the tasks it runs.
 from __future__ import annotations
 
 import gzip
+import importlib.util
+import json
 import os
 import warnings
 from collections.abc import Sequence
@@ -22,6 +24,7 @@ from .render import RenderOptions
 from .sources import Range, SourceError, plan_ranges, read_range
 
 DASK_EXTRA = "pip install 'boilerplate[dask]'"
+PARQUET_EXTRA = "pip install pyarrow"
 RECORDS_PER_RANGE = 500
 """Records per task: big enough to amortise scheduling, small enough to balance workers."""
 PART_NAME = "part-{:05d}.jsonl"
@@ -103,18 +106,24 @@ class PartSummary:
     failed: list[dict]
 
 
-def write_part(rows: list[dict], index: int, out_dir: str) -> PartSummary:
-    """Write one partition's outputs as JSON lines, atomically; report its failures."""
-    path = Path(out_dir) / PART_NAME.format(index)
+def write_part(rows: list[dict], index: int, out_dir: str, parquet: bool = False
+               ) -> PartSummary:
+    """Write one partition's outputs as JSON lines (or Parquet: one row per page, the JSON
+    record's fields as columns), atomically; report its failures."""
+    suffix = ".parquet" if parquet else ".jsonl"
+    path = Path(out_dir) / PART_NAME.format(index).replace(".jsonl", suffix)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    written = 0
-    with tmp.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            if row["output"] is not None:
-                fh.write(row["output"] + "\n")
-                written += 1
+    outputs = [row["output"] for row in rows if row["output"] is not None]
+    if parquet:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist([json.loads(o) for o in outputs]), tmp)
+    else:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.writelines(output + "\n" for output in outputs)
     os.replace(tmp, path)
-    return PartSummary(index, str(path), written,
+    return PartSummary(index, str(path), len(outputs),
                        [{"id": r["id"], "error": r["error"], "usage": r["usage"]}
                         for r in rows if r["error"] is not None])
 
@@ -122,18 +131,22 @@ def write_part(rows: list[dict], index: int, out_dir: str) -> PartSummary:
 def extract_to_dir(paths: Sequence[str], out_dir: str | Path, address: str, *,
                    model: str | Path | None = None, options: RenderOptions = JSONL,
                    config: Config = DEFAULT_CONFIG, threshold: float | None = None,
-                   records_per_range: int = RECORDS_PER_RANGE,
-                   local_workers: int = 2) -> list[PartSummary]:
+                   records_per_range: int = RECORDS_PER_RANGE, local_workers: int = 2,
+                   parquet: bool = False) -> list[PartSummary]:
     """Run extract_bag on a cluster (a scheduler address, or "local" for a LocalCluster of
-    `local_workers` processes) and write OUT_DIR/part-NNNNN.jsonl, one file per range."""
+    `local_workers` processes) and write OUT_DIR/part-NNNNN.jsonl (or .parquet, which needs
+    pyarrow), one file per range."""
     _require_dask()
+    if parquet and importlib.util.find_spec("pyarrow") is None:
+        raise BoilerplateError(f"Parquet output needs pyarrow: {PARQUET_EXTRA}")
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     bag = extract_bag(paths, model, options=options, config=config,
                       threshold=threshold, records_per_range=records_per_range)
     from dask import delayed
 
     parts = bag.to_delayed()
-    writes = [delayed(write_part)(part, i, str(out_dir)) for i, part in enumerate(parts)]
+    writes = [delayed(write_part)(part, i, str(out_dir), parquet)
+              for i, part in enumerate(parts)]
     return run_on_cluster(delayed(list)(writes), address, local_workers)
 
 

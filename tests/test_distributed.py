@@ -88,3 +88,18 @@ def test_evaluate_on_a_local_cluster_matches_one_process(tmp_path):
     results = run_on_cluster(evaluate_bag([data], records_per_range=3), "local")
     assert len(results) == 8 and len({r.page_id for r in results}) == 8
     assert report(results) == single
+
+
+def test_parquet_parts_hold_the_same_records(inputs, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet", reason="Parquet output needs pyarrow")
+    from boilerplate.cli import main
+
+    out = tmp_path / "pq"
+    code = main(["extract", "--dask", "local", "--format", "jsonl", "--parquet", "--quiet",
+                 "--records-per-task", "100", "--output", str(out), str(inputs)])
+    assert code == 1  # the broken line is reported, the rest is written
+    rows = [row for f in sorted(out.glob("part-*.parquet"))
+            for row in pq.read_table(f).to_pylist()]
+    assert len(rows) == 2 * N and len({r["id"] for r in rows}) == 2 * N
+    assert set(rows[0]) == {"id", "url", "title", "lang", "text"}
+    assert main(["extract", "--parquet", str(inputs)]) == 2
