@@ -28,7 +28,7 @@ import time
 from itertools import islice
 from pathlib import Path
 
-from boilerplate.extract import TEMP_PREFIX, output_name
+from boilerplate.batch import TEMP_PREFIX, output_name
 
 HERE = Path(__file__).resolve().parent
 SOURCES = ("wcxb", "daniel", "dragnet", "cleaneval", "l3s-gn1")

@@ -135,13 +135,8 @@ def _extract_options(args: argparse.Namespace) -> RenderOptions | str:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract the main content of every page, to stdout or one file per page."""
-    from .extract import (
-        Extractor,
-        extract_pages,
-        output_name,
-        remove_stale_temporaries,
-        write_output,
-    )
+    from .batch import extract_pages, output_name, remove_stale_temporaries, write_output
+    from .extract import Extractor
 
     options = _extract_options(args)
     if isinstance(options, str):

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from .batch import Outcome, process
 from .config import DEFAULT_CONFIG, Config
 from .errors import BoilerplateError, BoilerplateWarning
-from .extract import Extractor, Outcome, process
+from .extract import Extractor
 from .render import RenderOptions
 from .sources import Range, SourceError, plan_ranges, read_range
 

@@ -228,7 +228,7 @@ def test_extract_output_dir_writes_one_file_per_page(fixtures, tmp_path, capsys)
 
 
 def test_output_names_are_safe_and_unique():
-    from boilerplate.extract import output_name
+    from boilerplate.batch import output_name
 
     names = {output_name(i, ".txt") for i in ("a/b.html", "a_b.html", "../../etc/passwd",
                                                "x" * 500, "", "数字/乡村")}

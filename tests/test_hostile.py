@@ -5,7 +5,8 @@ import gzip
 
 import pytest
 
-from boilerplate.extract import Extractor, Outcome, process
+from boilerplate.batch import Outcome, process
+from boilerplate.extract import Extractor
 from boilerplate.render import RenderOptions
 from boilerplate.sources import Page
 

@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from boilerplate.extract import WORKER_DIED, Extractor, Outcome, extract_pages
+from boilerplate.batch import WORKER_DIED, Outcome, extract_pages
+from boilerplate.extract import Extractor
 from boilerplate.render import RenderOptions
 from boilerplate.sources import Page, SourceError
 
