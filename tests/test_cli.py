@@ -321,3 +321,12 @@ def test_interrupted_batch_resumes_without_loss_or_duplicates(tmp_path):
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == 392 and set(done_before) <= set(files)
     assert all(p.read_text().endswith("\n") and p.stat().st_size > 10 for p in out.iterdir())
+
+
+def test_dask_option_without_dask_names_the_extra(fixtures, tmp_path, monkeypatch, capsys):
+    for module in ("dask", "dask.bag", "dask.distributed", "distributed"):
+        monkeypatch.setitem(sys.modules, module, None)  # as if the extra were not installed
+    code = main(["extract", "--dask", "local", "--format", "jsonl", "--output",
+                 str(tmp_path / "out"), str(fixtures / "en_news.html")])
+    err = capsys.readouterr().err
+    assert code == 2 and "pip install 'boilerplate[dask]'" in err and "Traceback" not in err
