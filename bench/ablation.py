@@ -1,7 +1,8 @@
 """Does a signal help on unseen data? Train on the default model's sets, test on others.
 
 Usage: python bench/ablation.py [--drop FEATURE,...] [--smoothing] [--shared ../shared]
-       [--max-iter N] [--learning-rate R] [--max-leaf-nodes N]
+       [--max-iter N] [--learning-rate R] [--max-leaf-nodes N] [--min-samples-leaf N]
+       [--l2 L2]
 
 Trains like the default model (wcxb + cwced-train, threshold chosen on held-out training
 sites, no refit) with the named feature columns zeroed (or with the smoothing pass tried),
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-iter", type=int, default=HyperParams.max_iter)
     ap.add_argument("--learning-rate", type=float, default=HyperParams.learning_rate)
     ap.add_argument("--max-leaf-nodes", type=int, default=HyperParams.max_leaf_nodes)
+    ap.add_argument("--min-samples-leaf", type=int, default=HyperParams.min_samples_leaf)
+    ap.add_argument("--l2", type=float, default=HyperParams.l2_regularization)
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     names = feature_names()
@@ -50,11 +53,13 @@ def main(argv: list[str] | None = None) -> int:
             pages.X[:, drop] = 0.0
     train = concat([with_gold(sets[n]) for n in train_names])
     params = HyperParams(smoothing=args.smoothing, refit=False, max_iter=args.max_iter,
-                         learning_rate=args.learning_rate, max_leaf_nodes=args.max_leaf_nodes)
+                         learning_rate=args.learning_rate, max_leaf_nodes=args.max_leaf_nodes,
+                         min_samples_leaf=args.min_samples_leaf, l2_regularization=args.l2)
     model, rep = fit(train, params)
     print(f"train={args.train} drop={args.drop or '-'} smoothing={rep['smoothing']} "
           f"threshold={rep['threshold']} max_iter={args.max_iter} "
-          f"learning_rate={args.learning_rate} max_leaf_nodes={args.max_leaf_nodes}")
+          f"learning_rate={args.learning_rate} max_leaf_nodes={args.max_leaf_nodes} "
+          f"min_samples_leaf={args.min_samples_leaf} l2={args.l2}")
     print(f"| set | F1 |\n|---|---|\n| held-out training sites | {rep['heldout_f1']:.4f} |")
     for name in UNSEEN:
         results = score_pageset(model, sets[name])
