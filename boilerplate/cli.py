@@ -229,6 +229,29 @@ def _summary(tally: dict[str, int], seconds: float, out_dir: Path | None,
     return text
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    """Write each page as an HTML report with its blocks marked by the model's labels."""
+    from .batch import output_name, write_output
+    from .extract import Extractor
+    from .show import show_page
+
+    extractor = Extractor.load(args.model, config=_config(args), threshold=args.threshold)
+    out_dir = Path(args.output) if args.output else None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    model_name = args.model or "default"
+
+    def work(page: Page) -> str:
+        result = extractor.run(page.data, page_id=page.id, url=page.url, encoding=page.encoding)
+        report = show_page(result, threshold=extractor.cut, model_name=model_name)
+        if out_dir is None:
+            return report
+        write_output(out_dir, page.id, report, ".html")
+        return f"{page.id}\t{out_dir / output_name(page.id, '.html')}"
+
+    return _each_page(args.pages, work)
+
+
 def write_error_report(directory: Path, page_errors: list[dict], summary: dict) -> None:
     """DIR/summary.txt and .json (wrong tokens by group), DIR/pages.jsonl (worst page first)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -428,6 +451,17 @@ def build_parser() -> argparse.ArgumentParser:
                          help="--dask: write part-NNNNN.parquet instead (needs pyarrow)")
     _add_limits(extract)
     extract.set_defaults(handler=cmd_extract)
+
+    show = sub.add_parser("show", help="an HTML view of pages with every block marked by "
+                                       "its label and probability")
+    show.add_argument("pages", nargs="+", metavar="PAGE",
+                      help="HTML file, directory, JSON lines, WARC, or - for stdin")
+    show.add_argument("--model", default=None, help="model directory (default: shipped)")
+    show.add_argument("--threshold", type=float, default=None)
+    show.add_argument("--output", metavar="DIR", default=None,
+                      help="write one report per page into DIR (default: stdout)")
+    _add_limits(show)
+    show.set_defaults(handler=cmd_show)
 
     train = sub.add_parser("train", help="train a model on labeled pages")
     train.add_argument("data", nargs="+", metavar="DATA",

@@ -1,0 +1,64 @@
+"""show: the page with its blocks marked, sandboxed, with no way for page code to run."""
+
+import html
+import re
+
+import pytest
+
+from boilerplate.cli import main
+from boilerplate.extract import Extractor
+from boilerplate.show import show_page
+
+HOSTILE = ("<html><head><base href='https://evil.example/'><meta http-equiv='refresh' "
+           "content='0;url=https://evil.example/'><link rel='import' href='x.html'>"
+           "<link rel='stylesheet' href='site.css'></head><body onload='steal()'>"
+           "<nav><a href='javascript:steal()'>Home</a> <a href='/news'>News</a></nav>"
+           "<article><h1>Harbour reopens</h1><p onclick='steal()'>The harbour authority said "
+           "the new pier will open in May after two years of work, and ferries will use it "
+           "from the first week of the season.</p><img src='pier.jpg' onerror='steal()'>"
+           "<p>Fishermen welcomed the news, saying the old pier had been unsafe for years and "
+           "that the new one gives their boats far more room.</p></article>"
+           "<footer>Copyright Example News</footer></body></html>")
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor.load()
+
+
+def _frame(report: str) -> str:
+    """The page inside the sandboxed iframe, unescaped."""
+    match = re.search(r'<iframe sandbox="" [^>]*srcdoc="([^"]*)"', report)
+    assert match, "the page must sit in an iframe with an empty sandbox (no scripts)"
+    return html.unescape(match.group(1))
+
+
+def test_chinese_portal_blocks_are_marked(extractor, fixtures):
+    result = extractor.run((fixtures / "zh_portal_gbk.html").read_bytes())
+    report = show_page(result, threshold=extractor.cut)
+    page = _frame(report)
+    assert 'data-bp="content"' in page and 'data-bp="chrome"' in page
+    assert re.search(r'title="block \d+: (content|chrome), p=0\.\d\d', page)
+    side = report.split("<aside>", 1)[1]
+    assert "茶农老周" in side and "您此时的心情" not in side  # the extracted text, no chrome
+    assert "Content-Security-Policy" in report and "script-src 'none'" in page
+
+
+def test_nothing_in_the_page_can_run_or_navigate(extractor):
+    report = show_page(extractor.run(HOSTILE), threshold=extractor.cut)
+    page = _frame(report)
+    lowered = page.lower()
+    for bad in ("onload", "onclick", "onerror", "javascript:", "<base", "refresh",
+                "rel=\"import\"", "<script"):
+        assert bad not in lowered, bad
+    assert 'href="site.css"' in page and 'src="pier.jpg"' in page  # styles, images stay
+    assert "<script" not in report.lower()
+
+
+def test_cli_show_to_stdout_and_to_a_folder(fixtures, tmp_path, capsys):
+    assert main(["show", str(fixtures / "en_news.html")]) == 0
+    assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+    assert main(["show", "--output", str(tmp_path), str(fixtures / "en_news.html"),
+                 str(fixtures / "zh_portal_gbk.html")]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert len(written) == 2 and all(n.endswith(".html") for n in written)
