@@ -38,7 +38,7 @@ def test_chinese_portal_blocks_are_marked(extractor, fixtures):
     report = show_page(result, threshold=extractor.cut)
     page = _frame(report)
     assert 'data-bp="content"' in page and 'data-bp="chrome"' in page
-    assert re.search(r'title="block \d+: (content|chrome), p=0\.\d\d', page)
+    assert re.search(r'title="block \d+: (content|chrome), p=[01]\.\d\d', page)
     side = report.split("<aside>", 1)[1]
     assert "茶农老周" in side and "您此时的心情" not in side  # the extracted text, no chrome
     assert "Content-Security-Policy" in report and "script-src 'none'" in page
@@ -62,3 +62,39 @@ def test_cli_show_to_stdout_and_to_a_folder(fixtures, tmp_path, capsys):
                  str(fixtures / "zh_portal_gbk.html")]) == 0
     written = sorted(p.name for p in tmp_path.iterdir())
     assert len(written) == 2 and all(n.endswith(".html") for n in written)
+
+
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "artifacts"
+
+
+def test_report_in_a_real_browser_with_a_screenshot(extractor, fixtures, tmp_path):
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} not found (Debian's chromium; .ci/run installs it)")
+    playwright = pytest.importorskip("playwright.sync_api",
+                                     reason="playwright comes with the .[test] extra")
+    report = tmp_path / "zh.html"
+    result = extractor.run((fixtures / "zh_portal_gbk.html").read_bytes())
+    report.write_text(show_page(result, threshold=extractor.cut), encoding="utf-8")
+    hostile = tmp_path / "hostile.html"
+    hostile.write_text(show_page(extractor.run(HOSTILE), threshold=extractor.cut),
+                       encoding="utf-8")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(report.as_uri())
+        frame = page.frame_locator("iframe")
+        assert frame.locator('[data-bp="content"]').count() >= 5
+        assert frame.locator('[data-bp="chrome"]').count() >= 10
+        title = frame.locator('[data-bp="content"]').first.get_attribute("title")
+        assert re.match(r"block \d+: content, p=[01]\.\d\d", title)
+        page.screenshot(path=str(ARTIFACTS / "show-zh-portal.png"))
+        page.goto(hostile.as_uri())
+        assert page.title().startswith("boilerplate show")  # nothing redirected the page
+        browser.close()
+    assert (ARTIFACTS / "show-zh-portal.png").stat().st_size > 20_000
