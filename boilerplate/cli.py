@@ -184,6 +184,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
                     tally["extracted"] += 1
         except KeyboardInterrupt:
             interrupted = True
+            if out_dir is not None:  # a write cut short by Ctrl-C leaves no half file
+                remove_stale_temporaries(out_dir)
     seconds = time.perf_counter() - started
     if interrupted or (not args.quiet and (sum(tally.values()) > 1 or tally["failed"])):
         print(_summary(tally, seconds, out_dir, interrupted), file=sys.stderr)
