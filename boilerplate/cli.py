@@ -254,6 +254,41 @@ def cmd_show(args: argparse.Namespace) -> int:
     return _each_page(args.pages, work)
 
 
+def cmd_annotate(args: argparse.Namespace) -> int:
+    """Serve the labeling app on 127.0.0.1 until Ctrl-C; labels are saved as they change."""
+    from .annotate import open_session, serve
+    from .extract import Extractor
+
+    extractor = Extractor.load(args.model, config=_config(args), threshold=args.threshold)
+    pages, status = [], EXIT_OK
+    for item in iter_pages(args.pages):
+        if isinstance(item, SourceError):
+            print(f"boilerplate: {item.id}: {item.reason}", file=sys.stderr)
+            status = EXIT_USAGE if item.usage else EXIT_FAILED
+        else:
+            pages.append(item)
+    session = open_session(pages, args.out, extractor)
+    for page_id, reason in session.skipped:
+        print(f"boilerplate: skipped {page_id}: {reason}", file=sys.stderr)
+    if not session.pages:
+        return _usage_error("no page to annotate")
+    server = serve(session, args.port)
+    host, port = server.server_address[:2]
+    print(f"boilerplate: annotating {len(session.pages)} pages (most uncertain first) at "
+          f"http://{host}:{port}/ ; labels are saved to {args.out} ; Ctrl-C to stop",
+          file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    reviewed = sum(p.reviewed for p in session.pages)
+    print(f"boilerplate: {reviewed} pages reviewed; train on them with `boilerplate train "
+          f"{args.out} ...`", file=sys.stderr)
+    return status
+
+
 def write_error_report(directory: Path, page_errors: list[dict], summary: dict) -> None:
     """DIR/summary.txt and .json (wrong tokens by group), DIR/pages.jsonl (worst page first)."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -464,6 +499,19 @@ def build_parser() -> argparse.ArgumentParser:
                       help="write one report per page into DIR (default: stdout)")
     _add_limits(show)
     show.set_defaults(handler=cmd_show)
+
+    annotate = sub.add_parser("annotate", help="a local web app to correct the model's "
+                                               "labels, saved as a dataset train reads")
+    annotate.add_argument("pages", nargs="+", metavar="PAGE",
+                          help="HTML file, directory, JSON lines, WARC, or - for stdin")
+    annotate.add_argument("--out", required=True, metavar="LABELS_DIR",
+                          help="where pages.jsonl.gz (the labels) and state.json are saved")
+    annotate.add_argument("--port", type=int, default=0,
+                          help="port on 127.0.0.1 (default: any free port, printed)")
+    annotate.add_argument("--model", default=None, help="model directory (default: shipped)")
+    annotate.add_argument("--threshold", type=float, default=None)
+    _add_limits(annotate)
+    annotate.set_defaults(handler=cmd_annotate)
 
     train = sub.add_parser("train", help="train a model on labeled pages")
     train.add_argument("data", nargs="+", metavar="DATA",
