@@ -43,6 +43,16 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
                         help="keep at most this many blocks per page (default %(default)s)")
 
 
+def _add_pages_and_model(parser: argparse.ArgumentParser) -> None:
+    """The page inputs and model options that show and annotate share."""
+    parser.add_argument("pages", nargs="+", metavar="PAGE",
+                        help="HTML file, directory, JSON lines, WARC, or - for stdin")
+    parser.add_argument("--model", default=None, help="model directory (default: shipped)")
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="probability at or above which a block is content "
+                             "(default: the model's)")
+
+
 def _format_cell(value: object, width: int) -> str:
     text = f"{value:.2f}" if isinstance(value, float) else str(value)
     return text[:width].ljust(width)
@@ -491,10 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser("show", help="an HTML view of pages with every block marked by "
                                        "its label and probability")
-    show.add_argument("pages", nargs="+", metavar="PAGE",
-                      help="HTML file, directory, JSON lines, WARC, or - for stdin")
-    show.add_argument("--model", default=None, help="model directory (default: shipped)")
-    show.add_argument("--threshold", type=float, default=None)
+    _add_pages_and_model(show)
     show.add_argument("--output", metavar="DIR", default=None,
                       help="write one report per page into DIR (default: stdout)")
     _add_limits(show)
@@ -502,14 +509,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     annotate = sub.add_parser("annotate", help="a local web app to correct the model's "
                                                "labels, saved as a dataset train reads")
-    annotate.add_argument("pages", nargs="+", metavar="PAGE",
-                          help="HTML file, directory, JSON lines, WARC, or - for stdin")
+    _add_pages_and_model(annotate)
     annotate.add_argument("--out", required=True, metavar="LABELS_DIR",
                           help="where pages.jsonl.gz (the labels) and state.json are saved")
     annotate.add_argument("--port", type=int, default=0,
                           help="port on 127.0.0.1 (default: any free port, printed)")
-    annotate.add_argument("--model", default=None, help="model directory (default: shipped)")
-    annotate.add_argument("--threshold", type=float, default=None)
     _add_limits(annotate)
     annotate.set_defaults(handler=cmd_annotate)
 
