@@ -113,6 +113,16 @@ def cmd_blocks(args: argparse.Namespace) -> int:
     return _each_page(args.pages, work)
 
 
+def _print_tables(tables: dict[str, dict], *, as_json: bool) -> None:
+    """Evaluation tables on stdout, as JSON or as aligned text."""
+    if as_json:
+        print(json.dumps(tables, indent=2, ensure_ascii=False))
+        return
+    for title, table in tables.items():
+        print("\n".join(_report_lines(title, table)))
+        print()
+
+
 def _report_lines(title: str, table: dict[str, dict]) -> list[str]:
     lines = [f"{title:<24}" + "".join(f"{c:>11}" for c in REPORT_COLUMNS)]
     for name, row in table.items():
@@ -377,12 +387,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
               f"{args.errors}", file=sys.stderr)
     if peers:
         tables.update(compare_peers(args.data, peers, config=config, by=args.by, progress=say))
-    if args.json:
-        print(json.dumps(tables, indent=2, ensure_ascii=False))
-    else:
-        for title, table in tables.items():
-            print("\n".join(_report_lines(title, table)))
-            print()
+    _print_tables(tables, as_json=args.json)
     return EXIT_OK
 
 
@@ -432,12 +437,7 @@ def _evaluate_on_dask(args: argparse.Namespace, config: Config) -> int:
     results = run_on_cluster(bag, args.dask, max(args.jobs, 2))
     tables = {f"boilerplate ({args.model or 'default model'})": report(results,
                                                                        GROUP_KEYS[args.by])}
-    if args.json:
-        print(json.dumps(tables, indent=2, ensure_ascii=False))
-    else:
-        for title, table in tables.items():
-            print("\n".join(_report_lines(title, table)))
-            print()
+    _print_tables(tables, as_json=args.json)
     return EXIT_OK
 
 
