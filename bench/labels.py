@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|")
     for name in args.sets:
         pages = load_set(args.shared, name, args.cache, args.jobs)
-        texts = predicted_texts(pages, pages.y.astype(float), 0.5)
+        texts = predicted_texts(pages, pages.y.astype(bool))
         scores = [score_page(g, t) for g, t in zip(pages.gold, texts, strict=True)
                   if g is not None]
         ceiling = summarize(scores)

@@ -6,7 +6,9 @@ Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
 For each held-out set, a model is trained (with `boilerplate.train.fit`, threshold chosen on
 held-out *training* sites, never on the test set) on every other set, then scored on the
 held-out set with the token metric. Peers run on the same pages. Featurized sets and peer
-scores are cached in --cache, keyed by package version and feature list, so reruns are quick.
+scores are cached in --cache, keyed by package version and feature list, so reruns are quick
+(the key does not cover parsing code: clear the cache after changing how pages are parsed or
+segmented). Each fold's model is kept there too, for rescoring with other decision rules.
 Prints a Markdown table (token F1 ± bootstrap std, precision, recall) and, for wcxb and
 daniel, the breakdown by page type and by language.
 """
@@ -118,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.monotonic()
         model, rep = fit(train, params, progress=log)
         ours[held] = score_pageset(model, sets[held])
+        # Kept so decision rules can be rescored later without refitting.
+        (args.cache / f"model-{held}-{cache_key()}.pkl").write_bytes(pickle.dumps(model))
         log(f"{held}: trained on {train.n_pages} pages in {time.monotonic() - t0:.0f}s, "
             f"threshold {model.threshold}, smoothing {rep['smoothing']}, "
             f"F1 {report(ours[held])['overall']['f1']:.4f}")

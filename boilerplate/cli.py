@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .blocks import segment
-from .config import DEFAULT_CONFIG, Config
+from .config import DEFAULT_CONFIG, PAGE_CUT_FLOOR, Config
 from .errors import BoilerplateError, BoilerplateWarning
 from .features import block_table, featurize
 from .parse import parse
@@ -33,7 +33,16 @@ TABLE_COLUMNS: tuple[tuple[str, str, int], ...] = (
 
 
 def _config(args: argparse.Namespace) -> Config:
-    return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks)
+    floor = PAGE_CUT_FLOOR if getattr(args, "page_cut", False) else None
+    return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks,
+                   page_cut_floor=floor)
+
+
+def _add_page_cut(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--page-cut", action="store_true",
+                        help="let a page whose probabilities split lower than the threshold "
+                             f"take its own, lower cut (down to {PAGE_CUT_FLOOR}): more "
+                             "recall on forums, manuals and listings, less precision on news")
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +60,7 @@ def _add_pages_and_model(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threshold", type=float, default=None,
                         help="probability at or above which a block is content "
                              "(default: the model's)")
+    _add_page_cut(parser)
 
 
 def _format_cell(value: object, width: int) -> str:
@@ -471,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="probability at or above which a block is content; lower keeps "
                               "more (recall), higher keeps less (precision); default: the "
                               "model's")
+    _add_page_cut(extract)
     extract.add_argument("--format", choices=FORMATS, default="text",
                          help="text (a paragraph per line), markdown, html, json (indented) "
                               "or jsonl (a line per page); default text")
@@ -537,6 +548,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("data", nargs="+", metavar="DATA")
     evaluate.add_argument("--model", default=None, help="model directory (default: shipped)")
     evaluate.add_argument("--threshold", type=float, default=None)
+    _add_page_cut(evaluate)
     evaluate.add_argument("--by", choices=("dataset", "lang", "page_type"), default="dataset",
                           help="group pages by this in the table")
     evaluate.add_argument("--compare", default="",

@@ -64,6 +64,12 @@ class Config:
     """How many previous and next blocks lend their features to a block."""
     class_hash_buckets: int = 32
     """Width of the hashed bag of class/id tokens."""
+    page_cut_floor: float | None = None
+    """Lowest cut a page may give itself (`model.page_cut`, e.g. PAGE_CUT_FLOOR); None (the
+    default) uses the model's threshold on every page. A page laid out unlike the training
+    pages gets low probabilities throughout and one threshold drops its whole content; the
+    per-page cut wins that back, but costs precision on strictly annotated news sets
+    (README, "Per-page cut"), so it is opt-in."""
     detect_sample_bytes: int = 65_536
     """How much of an undeclared page the charset detector reads."""
     meta_sniff_bytes: int = 16_384
@@ -71,5 +77,8 @@ class Config:
     max_replacement_share: float = 0.001
     """A declared charset is trusted when at most this share of characters fail to decode."""
 
+
+PAGE_CUT_FLOOR = 0.1
+"""The floor `--page-cut` sets: below it a block is too unlikely to keep on any page."""
 
 DEFAULT_CONFIG = Config()

@@ -176,7 +176,7 @@ def _evaluate_range(path: str, start: int, count: int, spec: ModelSpec) -> list:
         warnings.simplefilter("ignore", BoilerplateWarning)  # skipped records: counted below
         pages = featurize_pages(islice(dataset, start, start + count), dataset.name,
                                 spec.config)
-    return score_pageset(worker_extractor(spec).model, pages, spec.threshold)
+    return score_pageset(worker_extractor(spec).model, pages, spec.threshold, spec.config)
 
 
 def evaluate_bag(paths: Sequence[str], model: str | Path | None = None, *,

@@ -10,7 +10,7 @@ import numpy as np
 from .config import DEFAULT_CONFIG, Config
 from .datasets import Dataset
 from .metrics import BlockCounts, PageScore, block_counts, score_page, summarize
-from .model import Model
+from .model import Model, kept_rows
 from .peers import peer, run_safely
 from .train import PageSet, load_pageset
 
@@ -29,28 +29,37 @@ class PageResult:
     blocks: BlockCounts
 
 
-def predicted_texts(pages: PageSet, proba: np.ndarray, threshold: float) -> list[str]:
-    """Extracted text of each page: its blocks at or above the threshold, one per line."""
+def predicted_texts(pages: PageSet, keep: np.ndarray) -> list[str]:
+    """Extracted text of each page: its kept blocks, one per line."""
     texts = []
     for i in range(pages.n_pages):
-        keep = proba[pages.rows(i)] >= threshold
-        texts.append("\n".join(t for t, k in zip(pages.block_texts[i], keep, strict=True) if k))
+        kept = keep[pages.rows(i)]
+        texts.append("\n".join(t for t, k in zip(pages.block_texts[i], kept, strict=True) if k))
     return texts
 
 
-def score_pageset(model: Model, pages: PageSet, threshold: float | None = None
-                  ) -> list[PageResult]:
-    """Run the model over featurized pages and score each one against its gold."""
+def decide(model: Model, pages: PageSet, threshold: float | None = None,
+           config: Config = DEFAULT_CONFIG) -> tuple[np.ndarray, np.ndarray]:
+    """Every block's probability and content decision, as extraction makes them."""
     threshold = model.threshold if threshold is None else threshold
     proba = model.predict_rows(pages.X, pages.page_starts)
-    texts = predicted_texts(pages, proba, threshold)
+    keep = kept_rows(proba, model.block_tokens(pages.X), pages.page_starts, threshold,
+                     config.page_cut_floor)
+    return proba, keep
+
+
+def score_pageset(model: Model, pages: PageSet, threshold: float | None = None,
+                  config: Config = DEFAULT_CONFIG) -> list[PageResult]:
+    """Run the model over featurized pages and score each one against its gold."""
+    _, keep = decide(model, pages, threshold, config)
+    texts = predicted_texts(pages, keep)
     results = []
     for i, text in enumerate(texts):
         rows = pages.rows(i)
         results.append(PageResult(
             pages.name, pages.page_ids[i], pages.langs[i], pages.meta[i],
             score_page(pages.gold[i] or "", text),
-            block_counts(pages.y[rows], proba[rows] >= threshold, pages.weights[rows]),
+            block_counts(pages.y[rows], keep[rows], pages.weights[rows]),
         ))
     return results
 
@@ -98,9 +107,9 @@ def evaluate_datasets(paths: Sequence[str], model_path: str | None = None, *,
     summary: dict[str, dict[str, dict]] = {k: {} for k in ERROR_GROUPS}
     for path in paths:
         pages, _ = load_pageset(path, config, jobs=jobs, progress=progress, require_gold=False)
-        results.extend(score_pageset(model, pages, threshold))
+        results.extend(score_pageset(model, pages, threshold, config))
         if errors:
-            found, partial = error_analysis(model, pages, threshold)
+            found, partial = error_analysis(model, pages, threshold, config)
             pages_errors.extend(found)
             for key, groups in partial.items():
                 for value, cell in groups.items():
@@ -145,22 +154,22 @@ def _tag_of(names: Sequence[str], row: np.ndarray) -> str:
     return "?"
 
 
-def error_analysis(model: Model, pages: PageSet, threshold: float | None = None
+def error_analysis(model: Model, pages: PageSet, threshold: float | None = None,
+                   config: Config = DEFAULT_CONFIG
                    ) -> tuple[list[dict], dict[str, dict[str, dict]]]:
     """The blocks the model got wrong on each page, ranked by the tokens they cost, and a
     summary of where wrong tokens cluster (by dataset, language, page type, tag, position)."""
-    threshold = model.threshold if threshold is None else threshold
-    proba = model.predict_rows(pages.X, pages.page_starts)
+    proba, keep = decide(model, pages, threshold, config)
     names = list(model.feature_names)
     key_cols = [names.index(n) for n in ERROR_KEY_FEATURES]
     rel_col = names.index("rel_index")
-    texts = predicted_texts(pages, proba, threshold)
+    texts = predicted_texts(pages, keep)
     summary: dict[str, dict[str, dict]] = {k: {} for k in ERROR_GROUPS}
     per_page = []
     for i in range(pages.n_pages):
         rows = pages.rows(i)
         y, p, w, X = pages.y[rows], proba[rows], pages.weights[rows], pages.X[rows]
-        predicted = p >= threshold
+        predicted = keep[rows]
         wrong = np.flatnonzero(predicted != y.astype(bool))
         errors = []
         for j in wrong[np.argsort(-w[wrong])]:

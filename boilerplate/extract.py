@@ -10,7 +10,7 @@ from .blocks import segment
 from .config import DEFAULT_CONFIG, Config
 from .errors import BoilerplateWarning
 from .features import featurize
-from .model import Model
+from .model import Model, page_cut
 from .parse import parse
 from .render import (
     ClassifiedBlock,
@@ -41,7 +41,8 @@ class Extractor:
 
     @property
     def cut(self) -> float:
-        """The probability at or above which a block is content."""
+        """The probability at or above which a block is content; a page may lower it for
+        itself, down to `Config.page_cut_floor` (see `model.page_cut`)."""
         return self.model.threshold if self.threshold is None else self.threshold
 
     def run(self, html: str | bytes, *, page_id: str = "<input>", url: str | None = None,
@@ -53,8 +54,10 @@ class Extractor:
             warnings.warn("page has no visible text (a script-only page, a frameset, or an "
                           "empty body)", BoilerplateWarning, stacklevel=2)
         features = featurize(blocks, self.config, doc.title)
-        proba = self.model.predict_proba(features).tolist()
-        cut = self.cut
+        scores = self.model.predict_proba(features)
+        cut = page_cut(scores, self.model.block_tokens(features.values), self.cut,
+                       self.config.page_cut_floor)
+        proba = scores.tolist()
         classified = tuple(map(ClassifiedBlock, blocks, [p >= cut for p in proba], proba))
         title = title_of(doc.og_title, doc.html_title, classified)
         lang = cjk_lang(content_sample(classified)) or doc.lang

@@ -31,6 +31,8 @@ DEFAULT_MODEL_NAME = "default"
 DEFAULT_THRESHOLD = 0.5
 FILE_MODE = 0o644
 """Model files are data to share, not secrets (mkstemp would leave them owner-only)."""
+CUT_STEP = 0.05
+"""Spacing of the cuts a page may take between its floor and the model's threshold."""
 SMOOTH_WINDOW = 3
 """Neighbours on each side whose first-pass probabilities feed the smoothing pass."""
 
@@ -78,6 +80,49 @@ def neighbour_columns(proba: np.ndarray, page_starts: np.ndarray,
         out[start:end, 2 * window] = p.mean() if m else 0.0
         out[start:end, 2 * window + 1] = p.max() if m else 0.0
     return out
+
+
+def page_cut(proba: np.ndarray, tokens: np.ndarray, threshold: float,
+             floor: float | None) -> float:
+    """The probability at or above which one page's blocks are content.
+
+    It is the model's threshold, or lower where the page's token-weighted probabilities
+    split best lower down (Otsu's criterion: the largest between-group variance), never
+    below `floor`. A page unlike the training pages (a forum thread, a manual) gets low
+    probabilities throughout; one global threshold would then drop all of its content.
+    """
+    if floor is None or floor >= threshold or len(proba) < 2:
+        return threshold
+    cuts = np.arange(floor, threshold + CUT_STEP / 2, CUT_STEP)
+    cuts[-1] = min(cuts[-1], threshold)
+    p = np.asarray(proba, dtype=np.float64)
+    w = np.asarray(tokens, dtype=np.float64)
+    above = p[None, :] >= cuts[:, None]
+    w_hi = above @ w
+    s_hi = above @ (p * w)
+    w_lo, s_lo = w.sum() - w_hi, (p * w).sum() - s_hi
+    valid = (w_hi > 0) & (w_lo > 0)
+    if not valid.any():
+        return threshold
+    gap = s_hi / np.where(valid, w_hi, 1.0) - s_lo / np.where(valid, w_lo, 1.0)
+    spread = np.where(valid, w_hi * w_lo * gap * gap, -1.0)
+    # Cuts with no block between them split alike: take the highest, nearest the threshold.
+    best = len(cuts) - 1 - int(np.argmax(spread[::-1]))
+    return float(min(cuts[best], threshold))
+
+
+def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
+              threshold: float, floor: float | None) -> np.ndarray:
+    """Content decision for many pages' blocks, each page with its own cut.
+
+    Page i is rows bounds[i]:bounds[i + 1] (PageSet.page_starts, which ends with the total).
+    """
+    keep = np.zeros(len(proba), dtype=bool)
+    edges = np.asarray(bounds).tolist()
+    for start, end in zip(edges[:-1], edges[1:], strict=True):
+        cut = page_cut(proba[start:end], tokens[start:end], threshold, floor)
+        keep[start:end] = proba[start:end] >= cut
+    return keep
 
 
 class TreeSum:
@@ -155,6 +200,12 @@ class Model:
                 f"(missing: {missing[:5]}, new: {extra[:5]}); retrain it with "
                 "`boilerplate train DATA... --out DIR` using this version of boilerplate"
             )
+
+    def block_tokens(self, X: np.ndarray) -> np.ndarray:
+        """Tokens per row (the weights of `page_cut`), or ones if the model has no such column."""
+        if "n_tokens" in self.feature_names:
+            return X[:, self.feature_names.index("n_tokens")]
+        return np.ones(len(X))
 
     def predict_proba(self, features: FeatureMatrix) -> np.ndarray:
         """Probability that each block is content, for one page's features."""

@@ -76,3 +76,17 @@ def test_installed_package_finds_its_model(tmp_path):
     if "No module named 'boilerplate'" in result.stderr:
         pytest.skip("boilerplate is not installed in this interpreter (running from source)")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_page_cut_only_ever_adds_blocks(extractor, fixtures):
+    from dataclasses import replace
+
+    from boilerplate.config import DEFAULT_CONFIG, PAGE_CUT_FLOOR
+
+    cut = Extractor(extractor.model, replace(DEFAULT_CONFIG, page_cut_floor=PAGE_CUT_FLOOR))
+    for name in ("en_news.html", "zh_portal_gbk.html"):
+        data = (fixtures / name).read_bytes()
+        fixed = extractor.classify(data)
+        adaptive = cut.classify(data)
+        assert [b.probability for b in fixed] == [b.probability for b in adaptive]
+        assert all(a.content for f, a in zip(fixed, adaptive, strict=True) if f.content)

@@ -120,3 +120,46 @@ def test_other_estimators_use_their_own_predict():
     model = Model(estimator=linear, feature_names=("a", "b"))
     proba = model.predict_proba(FeatureMatrix(("a", "b"), X.astype(np.float32)))
     np.testing.assert_allclose(proba, linear.predict_proba(X)[:, 1], rtol=1e-6)
+
+
+def test_page_cut_is_the_threshold_when_off_or_confident():
+    from boilerplate.model import page_cut
+
+    proba = np.array([0.97, 0.95, 0.02, 0.01, 0.9])
+    tokens = np.array([80, 60, 5, 3, 40])
+    assert page_cut(proba, tokens, 0.4, None) == 0.4
+    assert page_cut(proba, tokens, 0.4, 0.5) == 0.4  # a floor above the threshold: no room
+    # A page the model is sure about splits best above the threshold: it keeps the threshold.
+    assert page_cut(proba, tokens, 0.4, 0.1) == 0.4
+
+
+def test_page_cut_lowers_itself_for_a_page_the_model_is_unsure_about():
+    from boilerplate.model import page_cut
+
+    # Long posts the model ranks well above the menus, but all under the threshold.
+    proba = np.array([0.02, 0.03, 0.28, 0.31, 0.26, 0.01, 0.02])
+    tokens = np.array([3, 2, 120, 90, 150, 4, 2])
+    cut = page_cut(proba, tokens, 0.5, 0.1)
+    assert 0.1 <= cut <= 0.26
+    assert (proba >= cut).tolist() == [False, False, True, True, True, False, False]
+
+
+def test_page_cut_never_goes_below_its_floor():
+    from boilerplate.model import page_cut
+
+    proba = np.array([0.06, 0.05, 0.01, 0.07])
+    assert page_cut(proba, np.array([50, 40, 3, 60]), 0.5, 0.1) >= 0.1
+
+
+def test_kept_rows_cuts_each_page_on_its_own():
+    from boilerplate.model import kept_rows, page_cut
+
+    sure = np.array([0.97, 0.02, 0.9])
+    unsure = np.array([0.3, 0.02, 0.25])
+    proba = np.concatenate([sure, unsure])
+    tokens = np.array([50, 3, 40, 50, 3, 40])
+    keep = kept_rows(proba, tokens, np.array([0, 3, 6]), 0.5, 0.1)
+    assert keep.tolist() == [True, False, True, True, False, True]
+    assert page_cut(unsure, tokens[3:], 0.5, 0.1) < 0.5
+    assert kept_rows(proba, tokens, np.array([0, 3, 6]), 0.5, None).tolist() == (proba >= 0.5
+                                                                                 ).tolist()
