@@ -2,13 +2,16 @@
 
 Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
+                            [--page-cut] [--reuse-models]
 
 For each held-out set, a model is trained (with `boilerplate.train.fit`, threshold chosen on
 held-out *training* sites, never on the test set) on every other set, then scored on the
 held-out set with the token metric. Peers run on the same pages. Featurized sets and peer
 scores are cached in --cache, keyed by package version and feature list, so reruns are quick
 (the key does not cover parsing code: clear the cache after changing how pages are parsed or
-segmented). Each fold's model is kept there too, for rescoring with other decision rules.
+segmented). Each fold's model is kept there too; --reuse-models scores those instead of
+fitting again (fitting is seeded, so it would give the same models), for example to compare
+the fixed threshold with --page-cut.
 Prints a Markdown table (token F1 ± bootstrap std, precision, recall) and, for wcxb and
 daniel, the breakdown by page type and by language.
 """
@@ -22,11 +25,13 @@ import resource
 import sys
 import time
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from boilerplate import __version__
+from boilerplate.config import DEFAULT_CONFIG, PAGE_CUT_FLOOR
 from boilerplate.datasets import Dataset
 from boilerplate.errors import BoilerplateWarning
 from boilerplate.evaluate import PageResult, report, score_pageset
@@ -106,7 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-iter", type=int, default=HyperParams().max_iter)
     ap.add_argument("--smoothing", action="store_true",
                     help="also try the neighbour-smoothing pass (off, like the default model)")
+    ap.add_argument("--page-cut", action="store_true",
+                    help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
+    ap.add_argument("--reuse-models", action="store_true",
+                    help="score the fold models kept in --cache instead of fitting them again")
     args = ap.parse_args(argv)
+    config = replace(DEFAULT_CONFIG, page_cut_floor=PAGE_CUT_FLOOR if args.page_cut else None)
     args.cache.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     sets = {name: load_set(args.shared, name, args.cache, args.jobs) for name in SETS}
@@ -116,15 +126,17 @@ def main(argv: list[str] | None = None) -> int:
     params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing, refit=False)
     ours: dict[str, list[PageResult]] = {}
     for held in args.sets:
-        train = concat([with_gold(sets[n]) for n in SETS if n != held])
+        kept = args.cache / f"model-{held}-{cache_key()}.pkl"
         t0 = time.monotonic()
-        model, rep = fit(train, params, progress=log)
-        ours[held] = score_pageset(model, sets[held])
-        # Kept so decision rules can be rescored later without refitting.
-        (args.cache / f"model-{held}-{cache_key()}.pkl").write_bytes(pickle.dumps(model))
-        log(f"{held}: trained on {train.n_pages} pages in {time.monotonic() - t0:.0f}s, "
-            f"threshold {model.threshold}, smoothing {rep['smoothing']}, "
-            f"F1 {report(ours[held])['overall']['f1']:.4f}")
+        if args.reuse_models and kept.exists():
+            model = pickle.loads(kept.read_bytes())
+        else:
+            train = concat([with_gold(sets[n]) for n in SETS if n != held])
+            model, _ = fit(train, params, progress=log)
+            kept.write_bytes(pickle.dumps(model))
+        ours[held] = score_pageset(model, sets[held], config=config)
+        log(f"{held}: model ready in {time.monotonic() - t0:.0f}s, threshold "
+            f"{model.threshold}, F1 {report(ours[held])['overall']['f1']:.4f}")
 
     def zh(results: list[PageResult]) -> list[PageResult]:
         return [r for r in results if r.lang == "zh"]
@@ -164,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n{time.monotonic() - started:.0f}s in all, peak memory {peak:.0f} MB; "
           f"max_iter={params.max_iter}; threshold and smoothing chosen on held-out training "
-          "sites; each fold's model is the one fitted on its training share (no refit).")
+          "sites; each fold's model is the one fitted on its training share (no refit); "
+          + (f"per-page cut down to {PAGE_CUT_FLOOR}." if args.page_cut else "fixed threshold."))
     return 0
 
 
