@@ -330,3 +330,28 @@ def test_dask_option_without_dask_names_the_extra(fixtures, tmp_path, monkeypatc
                  str(tmp_path / "out"), str(fixtures / "en_news.html")])
     err = capsys.readouterr().err
     assert code == 2 and "pip install 'boilerplate[dask]'" in err and "Traceback" not in err
+
+
+def test_page_cut_flag_reaches_the_extractor(fixtures, capsys, monkeypatch):
+    import importlib
+
+    from boilerplate.config import PAGE_CUT_FLOOR
+
+    extract_module = importlib.import_module("boilerplate.extract")
+
+    floors = []
+    real = extract_module.page_cut
+
+    def spy(proba, tokens, threshold, floor):
+        floors.append(floor)
+        return real(proba, tokens, threshold, floor)
+
+    monkeypatch.setattr(extract_module, "page_cut", spy)
+    page = str(fixtures / "en_news.html")
+    assert main(["extract", "--format", "json", "--blocks", page]) == 0
+    fixed = json.loads(capsys.readouterr().out)
+    assert main(["extract", "--format", "json", "--blocks", "--page-cut", page]) == 0
+    adaptive = json.loads(capsys.readouterr().out)
+    assert floors == [None, PAGE_CUT_FLOOR]
+    kept = [b["label"] == "content" for b in adaptive["blocks"]]
+    assert all(k for b, k in zip(fixed["blocks"], kept, strict=True) if b["label"] == "content")
