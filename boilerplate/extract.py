@@ -62,7 +62,7 @@ class Extractor:
         title = title_of(doc.og_title, doc.html_title, classified)
         lang = cjk_lang(content_sample(classified)) or doc.lang
         return PageResult(id=page_id, url=url, title=title, lang=lang, blocks=classified,
-                          features=features if keep_features else None)
+                          features=features if keep_features else None, cut=cut)
 
     def classify(self, html: str | bytes, *, encoding: str | None = None,
                  where: str = "<input>") -> list[ClassifiedBlock]:

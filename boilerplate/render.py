@@ -74,6 +74,9 @@ class PageResult:
     blocks: tuple[ClassifiedBlock, ...]
     features: FeatureMatrix | None = None
     """Kept only when asked for (JSON with --features): it is the bulk of the memory."""
+    cut: float | None = None
+    """The probability this page's blocks were judged by (below the threshold when the
+    per-page cut lowered it)."""
 
     @property
     def content(self) -> list[ClassifiedBlock]:
@@ -357,6 +360,8 @@ def to_record(result: PageResult, *, blocks: bool = False, features: bool = Fals
     record: dict = {"id": result.id, "url": result.url, "title": result.title,
                     "lang": result.lang, "text": result.text}
     if blocks or features:
+        if result.cut is not None:
+            record["cut"] = round(result.cut, PROBABILITY_DIGITS)
         rows = []
         tree = result.blocks[0].block.element.getroottree() if result.blocks else None
         names = result.features.names if result.features is not None else ()

@@ -67,6 +67,13 @@ def _mark_blocks(result: PageResult) -> None:
             f"p={c.probability:.2f}" for c in members))
 
 
+def _own_cut(result: PageResult, threshold: float) -> str:
+    """Header note when the per-page cut judged this page below the threshold."""
+    if result.cut is None or result.cut >= threshold:
+        return ""
+    return f" (this page: {result.cut:.2f}, per-page cut)"
+
+
 def show_page(result: PageResult, *, threshold: float, model_name: str = "default") -> str:
     """A standalone HTML report: the cleaned page (sandboxed, script-free) with every block
     outlined by its label, and the extracted text in a side panel."""
@@ -101,7 +108,8 @@ def show_page(result: PageResult, *, threshold: float, model_name: str = "defaul
 <p class="key"><span class="content">content</span><span class="chrome">chrome</span>
 <span class="mixed">both</span> hover a block for its probability</p>
 <p>{html.escape(result.id, quote=False)}<br>model: {html.escape(model_name, quote=False)},
-threshold {threshold:.2f}: {len(content)} content blocks, {chrome} chrome blocks</p>
+threshold {threshold:.2f}{_own_cut(result, threshold)}: {len(content)} content blocks,
+{chrome} chrome blocks</p>
 <h2>Extracted text</h2>
 {paragraphs or "<p>(nothing judged content)</p>"}
 </aside>

@@ -353,5 +353,6 @@ def test_page_cut_flag_reaches_the_extractor(fixtures, capsys, monkeypatch):
     assert main(["extract", "--format", "json", "--blocks", "--page-cut", page]) == 0
     adaptive = json.loads(capsys.readouterr().out)
     assert floors == [None, PAGE_CUT_FLOOR]
+    assert adaptive["cut"] <= fixed["cut"]  # the labels were judged by this probability
     kept = [b["label"] == "content" for b in adaptive["blocks"]]
     assert all(k for b, k in zip(fixed["blocks"], kept, strict=True) if b["label"] == "content")

@@ -98,3 +98,14 @@ def test_report_in_a_real_browser_with_a_screenshot(extractor, fixtures, tmp_pat
         assert page.title().startswith("boilerplate show")  # nothing redirected the page
         browser.close()
     assert (ARTIFACTS / "show-zh-portal.png").stat().st_size > 20_000
+
+
+def test_header_names_a_page_cut_below_the_threshold(extractor, fixtures):
+    from dataclasses import replace
+
+    result = extractor.run((fixtures / "en_news.html").read_bytes())
+    assert result.cut == extractor.cut  # no per-page cut: the threshold judged the page
+    assert "per-page cut" not in show_page(result, threshold=extractor.cut)
+    lowered = replace(result, cut=extractor.cut - 0.1)
+    side = show_page(lowered, threshold=extractor.cut).split("<aside>", 1)[1]
+    assert f"(this page: {extractor.cut - 0.1:.2f}, per-page cut)" in side
