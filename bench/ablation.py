@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     names = feature_names()
     drop = dropped_columns(names, args.drop)
+    unknown = [w for w in args.drop.split(",") if w and not dropped_columns(names, w)]
+    if unknown:
+        ap.error(f"--drop names no feature column: {', '.join(unknown)}")
     train_names = tuple(args.train.split(","))
     test_names = tuple(args.test.split(","))
     if set(train_names) & set(test_names):

@@ -126,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing, refit=False)
     ours: dict[str, list[PageResult]] = {}
     for held in args.sets:
-        kept = args.cache / f"model-{held}-{cache_key()}.pkl"
+        # Named by its training settings too, so --reuse-models never scores another's fit.
+        kept = args.cache / (f"model-{held}-{cache_key()}-iter{params.max_iter}"
+                             f"{'-smooth' if params.smoothing else ''}.pkl")
         t0 = time.monotonic()
         if args.reuse_models and kept.exists():
             model = pickle.loads(kept.read_bytes())
