@@ -36,10 +36,12 @@ from boilerplate.datasets import Dataset
 from boilerplate.errors import BoilerplateWarning
 from boilerplate.evaluate import PageResult, report, score_pageset
 from boilerplate.features import feature_names
+from boilerplate.labels import UNLABELED
 from boilerplate.metrics import BlockCounts, score_page
 from boilerplate.peers import peer, run_safely
 from boilerplate.train import (
     PARTIAL_GOLD_KINDS,
+    SNIPPET_GOLD,
     HyperParams,
     PageSet,
     concat,
@@ -90,11 +92,16 @@ def peer_results(shared: Path, name: str, peer_name: str, cache: Path) -> list[P
 
 
 def with_gold(pages: PageSet) -> PageSet:
-    """The pages that can teach labels: full-text gold, not snippets or prefixes."""
-    keep = np.array([i for i, (g, m) in enumerate(zip(pages.gold, pages.meta, strict=True))
-                     if g is not None and m.get("gold_kind") not in PARTIAL_GOLD_KINDS],
-                    dtype=np.int64)
-    return subset(pages, keep)
+    """The pages that can teach labels: full-text gold, or snippets that labelled a block."""
+
+    def teaches(i: int) -> bool:
+        kind = pages.meta[i].get("gold_kind")
+        if kind == SNIPPET_GOLD:
+            return bool((pages.y[pages.rows(i)] != UNLABELED).any())
+        return pages.gold[i] is not None and kind not in PARTIAL_GOLD_KINDS
+
+    return subset(pages, np.array([i for i in range(pages.n_pages) if teaches(i)],
+                                  dtype=np.int64))
 
 
 def cell(row: dict | None) -> str:

@@ -30,6 +30,10 @@ class LabeledPage:
     labeled_html: str | None = None
     meta: dict = field(default_factory=dict)
     """Extra per-dataset fields worth grouping by (page_type, site, split ...)."""
+    must_have: tuple[str, ...] = ()
+    """Snippet gold: text that must be in the main content (`with` in the record)."""
+    must_not_have: tuple[str, ...] = ()
+    """Snippet gold: text that must not be extracted (`without` in the record)."""
 
 
 META_FIELDS = ("page_type", "site", "split", "boilernet_split", "gold_kind")
@@ -52,6 +56,13 @@ def dataset_name(path: Path) -> str:
     return path.parent.name if path.name == DATASET_FILE else path.name
 
 
+def _snippets(record: dict, key: str) -> tuple[str, ...]:
+    value = record.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{key!r} is not a list of strings")
+    return tuple(value)
+
+
 def _from_record(record: dict, name: str) -> LabeledPage:
     html = record.get("html")
     if not isinstance(html, str) or not html.strip():
@@ -64,6 +75,7 @@ def _from_record(record: dict, name: str) -> LabeledPage:
         lang=record.get("lang"), url=record.get("url"),
         labeled_html=record.get("labeled_html") or None,
         meta={k: record[k] for k in META_FIELDS if record.get(k) is not None},
+        must_have=_snippets(record, "with"), must_not_have=_snippets(record, "without"),
     )
 
 

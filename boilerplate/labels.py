@@ -28,6 +28,17 @@ break-even point of the token metric."""
 MAX_OCCURRENCES = 64
 """A shingle that recurs more often than this in the gold text is ignored as an anchor."""
 
+UNLABELED = -1
+"""Label of a block the gold says nothing about (snippet gold): training leaves it out."""
+SNIPPET_MIN_TOKENS = 3
+"""A must-have snippet shorter than this ("Home", "Fotos") is too ambiguous to place."""
+SNIPPET_EDGE_TOKENS = 1
+"""Snippets are often cut mid-word; this many tokens at each end of a must-have snippet of
+more than SNIPPET_MIN_TOKENS + 2 tokens are not required to match."""
+WITHOUT_BLOCK_SHARE = 0.5
+"""A must-not snippet marks a block chrome only when it makes up at least this share of the
+block's tokens: "Share" inside a paragraph says nothing about the paragraph."""
+
 BOILERNET_ATTRIBUTE = "__boilernet_label"
 L3S_CLASS_PREFIX = "x-nc-sel"
 L3S_CONTENT_CLASSES = frozenset({"1", "2", "3"})  # headline, full text, supplemental
@@ -38,7 +49,7 @@ class BlockLabels:
     """Labels of one page's blocks and how well they reproduce the gold."""
 
     labels: np.ndarray
-    """1 = content, 0 = chrome, per block."""
+    """1 = content, 0 = chrome, UNLABELED where the gold does not say, per block."""
     aligned_share: np.ndarray
     """Share of each block's tokens aligned with gold content."""
     gold_tokens: int
@@ -211,3 +222,55 @@ def _aligned_pairs(page: Sequence[str], other: Sequence[str]) -> tuple[np.ndarra
     page_idx = np.fromiter(mapping.keys(), dtype=np.int64, count=len(mapping))
     other_idx = np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping))
     return page_idx, other_idx
+
+
+def _occurrences(page: Sequence[str], starts: dict[str, list[int]], needle: Sequence[str]
+                 ) -> list[int]:
+    """Start positions where `needle` occurs as a contiguous run of page tokens."""
+    if not needle:
+        return []
+    m = len(needle)
+    return [i for i in starts.get(needle[0], ())
+            if page[i:i + m] == list(needle)]
+
+
+def labels_from_snippets(blocks: Sequence[Block], must_have: Sequence[str],
+                         must_not_have: Sequence[str]) -> BlockLabels:
+    """Label only the blocks that snippet gold speaks about; the rest stay UNLABELED.
+
+    A must-have snippet found exactly once marks the blocks it spans content (found twice,
+    it may be a teaser repeating the lede, so it marks nothing). A must-not snippet marks
+    chrome every block it makes up most of. A block marked both ways stays unlabeled.
+    """
+    page, owner = _page_tokens(blocks)
+    n = len(blocks)
+    starts: dict[str, list[int]] = {}
+    for i, tok in enumerate(page):
+        starts.setdefault(tok, []).append(i)
+    per_block = np.bincount(owner, minlength=n)
+    content_hit = np.zeros(len(page), dtype=bool)
+    chrome = np.zeros(n, dtype=bool)
+    gold_tokens = 0
+    for snippet in must_have:
+        toks = tokens(snippet)
+        gold_tokens += len(toks)
+        if len(toks) < SNIPPET_MIN_TOKENS:
+            continue
+        if len(toks) > SNIPPET_MIN_TOKENS + 2 * SNIPPET_EDGE_TOKENS:
+            toks = toks[SNIPPET_EDGE_TOKENS:len(toks) - SNIPPET_EDGE_TOKENS]
+        found = _occurrences(page, starts, toks)
+        if len(found) == 1:
+            content_hit[found[0]:found[0] + len(toks)] = True
+    for snippet in must_not_have:
+        toks = tokens(snippet)
+        for start in _occurrences(page, starts, toks):
+            spanned = np.bincount(owner[start:start + len(toks)], minlength=n)
+            chrome |= spanned >= WITHOUT_BLOCK_SHARE * np.maximum(per_block, 1)
+    hits = np.bincount(owner, weights=content_hit.astype(np.float64), minlength=n)
+    content = hits > 0
+    labels = np.full(n, UNLABELED, dtype=np.int8)
+    labels[content & ~chrome] = 1
+    labels[chrome & ~content] = 0
+    share = np.divide(hits, per_block, out=np.zeros(n), where=per_block > 0)
+    return BlockLabels(labels, share, gold_tokens, int(per_block[labels == 1].sum()),
+                       int(hits[labels == 1].sum()))

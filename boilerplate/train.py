@@ -17,7 +17,7 @@ from .config import DEFAULT_CONFIG, Config
 from .datasets import Dataset, LabeledPage
 from .errors import BoilerplateError, BoilerplateWarning
 from .features import feature_names, featurize
-from .labels import labels_from_annotation, labels_from_text
+from .labels import UNLABELED, labels_from_annotation, labels_from_snippets, labels_from_text
 from .metrics import score_page, summarize
 from .model import SMOOTHER_FEATURES, Model, smoothing_input
 from .parse import parse
@@ -110,8 +110,10 @@ def _page_rows(args: tuple[LabeledPage, Config]) -> tuple | str:
     features = featurize(blocks, config, doc.title)
     if page.labeled_html:
         labels = labels_from_annotation(blocks, page.labeled_html)
-    else:
+    elif has_full_gold(page):
         labels = labels_from_text(blocks, page.text)
+    else:
+        labels = labels_from_snippets(blocks, page.must_have, page.must_not_have)
     weights = np.minimum(features.column("n_tokens"), MAX_TOKEN_WEIGHT)
     stats = (labels.gold_tokens, labels.gold_covered, labels.content_tokens,
              labels.content_in_gold)
@@ -177,7 +179,8 @@ def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DE
     )
 
 
-PARTIAL_GOLD_KINDS = frozenset({"snippets", "prefix_silver"})
+SNIPPET_GOLD = "snippets"
+PARTIAL_GOLD_KINDS = frozenset({SNIPPET_GOLD, "prefix_silver"})
 """Gold that covers only part of the main text: aligning it would label the rest chrome."""
 
 
@@ -188,16 +191,21 @@ def has_full_gold(page: LabeledPage) -> bool:
     return page.text is not None or bool(page.labeled_html)
 
 
+def has_labels(page: LabeledPage) -> bool:
+    """Whether a page can teach block labels: full gold, or snippets that label some blocks."""
+    return has_full_gold(page) or bool(page.must_have or page.must_not_have)
+
+
 def load_pageset(path: str, config: Config = DEFAULT_CONFIG, jobs: int = 1,
                  progress: Callable[[str], None] | None = None, require_gold: bool = True,
                  ) -> tuple[PageSet, Dataset]:
     """Read a dataset (file or folder) and featurize it.
 
-    For training, pages without gold are left out (they would teach "all chrome"); for
-    evaluation (`require_gold=False`) they stay and count as the metric defines.
+    For training, pages without gold or snippets are left out (they would teach "all
+    chrome"); for evaluation (`require_gold=False`) they stay and count as the metric defines.
     """
     dataset = Dataset(path)
-    pages = (p for p in dataset if not require_gold or has_full_gold(p))
+    pages = (p for p in dataset if not require_gold or has_labels(p))
     return featurize_pages(pages, dataset.name, config, jobs, progress), dataset
 
 
@@ -250,7 +258,7 @@ def _rows(pages: PageSet, params: HyperParams) -> tuple[np.ndarray, np.ndarray]:
     """Training rows after subsampling small blocks, and their compensated weights."""
     rng = np.random.default_rng(SEED)
     small = pages.weights < params.small_block_tokens
-    keep = ~small | (rng.random(len(small)) < params.small_block_keep)
+    keep = (~small | (rng.random(len(small)) < params.small_block_keep)) & (pages.y != UNLABELED)
     weights = np.where(small, pages.weights / params.small_block_keep, pages.weights)
     rows = np.flatnonzero(keep)
     return rows, weights[rows]
@@ -276,6 +284,8 @@ def page_f1(pages: PageSet, proba: np.ndarray, threshold: float) -> float:
     """Token F1 over pages when blocks with probability >= threshold are kept."""
     scores = []
     for i in range(pages.n_pages):
+        if pages.gold[i] is None:  # snippet gold labels blocks but cannot score a page
+            continue
         keep = proba[pages.rows(i)] >= threshold
         text = "\n".join(t for t, k in zip(pages.block_texts[i], keep, strict=True) if k)
         scores.append(score_page(pages.gold[i] or "", text))

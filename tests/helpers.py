@@ -69,6 +69,23 @@ def write_jsonl(path: Path, bad_records: bool = True) -> Path:
     return path
 
 
+def write_snippet_jsonl(path: Path) -> Path:
+    """A pages.jsonl.gz with snippet gold only (must-have / must-not-have text, no full text)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for i, (title, body) in enumerate(TOPICS):
+        lines.append(json.dumps({
+            "id": f"s{i}", "url": f"https://snip{i}.example/{title}", "lang": "en",
+            "html": page_html(title, body), "text": None, "gold_kind": "snippets",
+            # cut mid-word at the end, as snippet gold often is
+            "with": [f"{body[-50:]} (1) {body[:2]}"],
+            "without": ["Weather service warns of storms along the coast"],
+        }))
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    return path
+
+
 def warc_record(url: str, body: bytes, *, content_type: str = "text/html; charset=utf-8",
                 status: str = "200 OK", record_type: str = "response", number: int = 0) -> bytes:
     """One WARC/1.0 record holding an HTTP response, built by hand (no WARC library)."""

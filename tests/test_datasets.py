@@ -5,7 +5,7 @@ import pytest
 from boilerplate.datasets import Dataset
 from boilerplate.errors import BoilerplateWarning, DataError
 
-from .helpers import TOPICS, write_jsonl, write_pairs
+from .helpers import TOPICS, write_jsonl, write_pairs, write_snippet_jsonl
 
 
 def test_jsonl_with_bad_records_is_read_with_counted_warnings(tmp_path):
@@ -39,3 +39,22 @@ def test_folder_of_pairs(tmp_path):
 def test_missing_dataset_is_a_clear_error(tmp_path):
     with pytest.raises(DataError, match="no such dataset"):
         Dataset(tmp_path / "nope")
+
+
+def test_snippet_gold_is_read(tmp_path):
+    pages = list(Dataset(write_snippet_jsonl(tmp_path / "snip" / "pages.jsonl.gz")))
+    assert len(pages) == len(TOPICS) and pages[0].text is None
+    assert pages[0].must_have and pages[0].must_not_have == (
+        "Weather service warns of storms along the coast",)
+    assert pages[0].meta["gold_kind"] == "snippets"
+
+
+def test_snippets_that_are_not_strings_skip_the_record(tmp_path):
+    path = tmp_path / "bad" / "pages.jsonl"
+    path.parent.mkdir()
+    path.write_text('{"id": "a", "html": "<p>x</p>", "with": "not a list"}\n')
+    dataset = Dataset(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert list(dataset) == []
+    assert any("'with' is not a list of strings" in str(w.message) for w in caught)

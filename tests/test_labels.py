@@ -3,9 +3,11 @@ import numpy as np
 from boilerplate.blocks import segment
 from boilerplate.labels import (
     CONTENT_THRESHOLD,
+    UNLABELED,
     align,
     annotated_tokens,
     labels_from_annotation,
+    labels_from_snippets,
     labels_from_text,
 )
 from boilerplate.parse import parse
@@ -99,3 +101,45 @@ def test_l3s_annotations():
     _, labels = annotated_tokens(labeled)
     assert labels.tolist() == [0] * 3 + [1] * 3 + [1] * 7 + [0] * 5
     assert np.asarray(labels).dtype == np.int8
+
+
+SNIPPET_PAGE = (
+    "<body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+    "<p>The harbour authority said the new pier will open in May after two years.</p>"
+    "<p>Ferries will use it from the first week, and you can share your view below.</p>"
+    "<p>Read more stories</p><aside><p>Storm warning for the coast</p></aside>"
+    "<p>Fishing boats stay in port tonight.</p><p>Fishing boats stay in port tonight.</p>"
+    "</body>"
+)
+
+
+def snippet_labels(must_have, must_not_have) -> dict[str, int]:
+    blocks = blocks_of(SNIPPET_PAGE)
+    result = labels_from_snippets(blocks, must_have, must_not_have)
+    return {b.text: int(label) for b, label in zip(blocks, result.labels, strict=True)}
+
+
+def test_snippets_label_only_the_blocks_they_speak_about():
+    got = snippet_labels(["arbour authority said the new pi"],  # cut mid-word at both ends
+                         ["Read more stories", "Storm warning for the coast", "Home"])
+    assert got["The harbour authority said the new pier will open in May after two years."] == 1
+    assert got["Read more stories"] == 0 and got["Storm warning for the coast"] == 0
+    assert got["Home News"] == 0  # "Home" is half of the menu block
+    assert got["Ferries will use it from the first week, and you can share your view "
+               "below."] == UNLABELED
+
+
+def test_a_must_not_snippet_inside_a_paragraph_says_nothing_about_it():
+    got = snippet_labels([], ["share your view"])
+    assert set(got.values()) == {UNLABELED}
+
+
+def test_a_repeated_or_tiny_must_have_snippet_marks_nothing():
+    got = snippet_labels(["Fishing boats stay in port tonight"], [])
+    assert set(got.values()) == {UNLABELED}
+    assert set(snippet_labels(["Home News"], []).values()) == {UNLABELED}
+
+
+def test_a_block_named_both_ways_stays_unlabeled():
+    text = "Storm warning for the coast"
+    assert snippet_labels([text], [text])[text] == UNLABELED

@@ -1,9 +1,20 @@
 import numpy as np
 
 from boilerplate.datasets import LabeledPage
-from boilerplate.train import concat, has_full_gold, load_pageset, site_of, split_by_site, subset
+from boilerplate.labels import UNLABELED
+from boilerplate.train import (
+    HyperParams,
+    concat,
+    fit,
+    has_full_gold,
+    has_labels,
+    load_pageset,
+    site_of,
+    split_by_site,
+    subset,
+)
 
-from .helpers import TOPICS, write_jsonl, write_pairs
+from .helpers import TOPICS, write_jsonl, write_pairs, write_snippet_jsonl
 
 
 def page(**kw) -> LabeledPage:
@@ -15,6 +26,25 @@ def test_partial_gold_does_not_teach_labels():
     assert not has_full_gold(page(meta={"gold_kind": "prefix_silver"}))
     assert not has_full_gold(page(text=None))
     assert has_full_gold(page(text=None, labeled_html="<span __boilernet_label=1>x</span>"))
+
+
+def test_snippet_gold_teaches_some_labels():
+    assert not has_full_gold(page(text=None, meta={"gold_kind": "snippets"}, must_have=("x",)))
+    assert has_labels(page(text=None, meta={"gold_kind": "snippets"}, must_have=("x",)))
+    assert not has_labels(page(text=None, meta={"gold_kind": "snippets"}))
+
+
+def test_snippet_pages_train_on_their_labelled_blocks_only(tmp_path):
+    full, _ = load_pageset(str(write_pairs(tmp_path / "pairs")))
+    snip, _ = load_pageset(str(write_snippet_jsonl(tmp_path / "snip" / "pages.jsonl.gz")))
+    assert snip.n_pages == len(TOPICS) and all(g is None for g in snip.gold)
+    first = snip.y[snip.rows(0)]
+    assert (first == 1).sum() == 1 and (first == 0).sum() == 1
+    assert (first == UNLABELED).sum() == len(first) - 2
+    model, report = fit(concat([full, snip]), HyperParams(max_iter=5, refit=False,
+                                                          min_samples_leaf=2))
+    assert model.estimator.classes_.tolist() == [0, 1]
+    assert report["heldout_pages"] > 0
 
 
 def test_site_of_prefers_the_url_host():
