@@ -9,7 +9,8 @@ import numpy as np
 
 from .config import DEFAULT_CONFIG, Config
 from .datasets import Dataset
-from .metrics import BlockCounts, PageScore, block_counts, score_page, summarize
+from .labels import UNLABELED
+from .metrics import BlockCounts, PageScore, block_counts, score_gold, summarize
 from .model import Model, kept_rows
 from .peers import peer, run_safely
 from .train import PageSet, load_pageset
@@ -48,6 +49,12 @@ def decide(model: Model, pages: PageSet, threshold: float | None = None,
     return proba, keep
 
 
+def page_score(pages: PageSet, i: int, text: str) -> PageScore:
+    """Page i's extracted text scored against its gold text, or its snippets."""
+    meta = pages.meta[i]
+    return score_gold(pages.gold[i], text, meta.get("must_have", ()), meta.get("must_not_have", ()))
+
+
 def score_pageset(model: Model, pages: PageSet, threshold: float | None = None,
                   config: Config = DEFAULT_CONFIG) -> list[PageResult]:
     """Run the model over featurized pages and score each one against its gold."""
@@ -58,7 +65,7 @@ def score_pageset(model: Model, pages: PageSet, threshold: float | None = None,
         rows = pages.rows(i)
         results.append(PageResult(
             pages.name, pages.page_ids[i], pages.langs[i], pages.meta[i],
-            score_page(pages.gold[i] or "", text),
+            page_score(pages, i, text),
             block_counts(pages.y[rows], keep[rows], pages.weights[rows]),
         ))
     return results
@@ -133,7 +140,8 @@ def compare_peers(paths: Sequence[str], peers: Sequence[str], *,
             for name, run in runners.items():
                 text = run_safely(run, page.html, page.lang)
                 results[name].append(PageResult(page.dataset, page.id, page.lang, page.meta,
-                                                score_page(page.text or "", text),
+                                                score_gold(page.text, text, page.must_have,
+                                                           page.must_not_have),
                                                 BlockCounts()))
         if progress:
             progress(f"peers done on {path}")
@@ -170,7 +178,7 @@ def error_analysis(model: Model, pages: PageSet, threshold: float | None = None,
         rows = pages.rows(i)
         y, p, w, X = pages.y[rows], proba[rows], pages.weights[rows], pages.X[rows]
         predicted = keep[rows]
-        wrong = np.flatnonzero(predicted != y.astype(bool))
+        wrong = np.flatnonzero((predicted != (y > 0)) & (y != UNLABELED))
         errors = []
         for j in wrong[np.argsort(-w[wrong])]:
             kind = "false_content" if predicted[j] else "missed_content"
@@ -192,7 +200,7 @@ def error_analysis(model: Model, pages: PageSet, threshold: float | None = None,
                     "features": {n: round(float(X[j, c]), 3)
                                  for n, c in zip(ERROR_KEY_FEATURES, key_cols, strict=True)},
                 })
-        score = score_page(pages.gold[i] or "", texts[i])
+        score = page_score(pages, i, texts[i])
         per_page.append({
             "dataset": pages.name, "id": pages.page_ids[i], "lang": pages.langs[i],
             "page_type": pages.meta[i].get("page_type"),

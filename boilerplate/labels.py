@@ -17,7 +17,7 @@ from lxml import etree
 
 from .blocks import Block
 from .parse import parse
-from .text import tokens
+from .text import occurrences, snippet_tokens, token_index, tokens
 
 ALIGN_SHINGLE = 4
 """Tokens per shingle: long enough that chrome rarely matches gold by accident."""
@@ -32,9 +32,6 @@ UNLABELED = -1
 """Label of a block the gold says nothing about (snippet gold): training leaves it out."""
 SNIPPET_MIN_TOKENS = 3
 """A must-have snippet shorter than this ("Home", "Fotos") is too ambiguous to place."""
-SNIPPET_EDGE_TOKENS = 1
-"""Snippets are often cut mid-word; this many tokens at each end of a must-have snippet of
-more than SNIPPET_MIN_TOKENS + 2 tokens are not required to match."""
 WITHOUT_BLOCK_SHARE = 0.5
 """A must-not snippet marks a block chrome only when it makes up at least this share of the
 block's tokens: "Share" inside a paragraph says nothing about the paragraph."""
@@ -224,16 +221,6 @@ def _aligned_pairs(page: Sequence[str], other: Sequence[str]) -> tuple[np.ndarra
     return page_idx, other_idx
 
 
-def _occurrences(page: Sequence[str], starts: dict[str, list[int]], needle: Sequence[str]
-                 ) -> list[int]:
-    """Start positions where `needle` occurs as a contiguous run of page tokens."""
-    if not needle:
-        return []
-    m = len(needle)
-    return [i for i in starts.get(needle[0], ())
-            if page[i:i + m] == list(needle)]
-
-
 def labels_from_snippets(blocks: Sequence[Block], must_have: Sequence[str],
                          must_not_have: Sequence[str]) -> BlockLabels:
     """Label only the blocks that snippet gold speaks about; the rest stay UNLABELED.
@@ -244,26 +231,22 @@ def labels_from_snippets(blocks: Sequence[Block], must_have: Sequence[str],
     """
     page, owner = _page_tokens(blocks)
     n = len(blocks)
-    starts: dict[str, list[int]] = {}
-    for i, tok in enumerate(page):
-        starts.setdefault(tok, []).append(i)
+    starts = token_index(page)
     per_block = np.bincount(owner, minlength=n)
     content_hit = np.zeros(len(page), dtype=bool)
     chrome = np.zeros(n, dtype=bool)
     gold_tokens = 0
     for snippet in must_have:
-        toks = tokens(snippet)
+        toks = snippet_tokens(snippet)
         gold_tokens += len(toks)
         if len(toks) < SNIPPET_MIN_TOKENS:
             continue
-        if len(toks) > SNIPPET_MIN_TOKENS + 2 * SNIPPET_EDGE_TOKENS:
-            toks = toks[SNIPPET_EDGE_TOKENS:len(toks) - SNIPPET_EDGE_TOKENS]
-        found = _occurrences(page, starts, toks)
+        found = occurrences(page, starts, toks)
         if len(found) == 1:
             content_hit[found[0]:found[0] + len(toks)] = True
     for snippet in must_not_have:
-        toks = tokens(snippet)
-        for start in _occurrences(page, starts, toks):
+        toks = snippet_tokens(snippet)
+        for start in occurrences(page, starts, toks):
             spanned = np.bincount(owner[start:start + len(toks)], minlength=n)
             chrome |= spanned >= WITHOUT_BLOCK_SHARE * np.maximum(per_block, 1)
     hits = np.bincount(owner, weights=content_hit.astype(np.float64), minlength=n)

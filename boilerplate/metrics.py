@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .text import tokens
+from .text import occurrences, snippet_tokens, token_index, tokens
 
 SHINGLE_SIZE = 4
 BOOTSTRAP_SAMPLES = 200
@@ -58,6 +58,38 @@ def score_page(gold: str, predicted: str) -> PageScore:
     if total:
         tp, fp, fn = tp / total, fp / total, fn / total
     return PageScore(tp, fp, fn, bool(p), bool(g))
+
+
+def score_snippets(must_have: Sequence[str], must_not_have: Sequence[str], predicted: str
+                   ) -> PageScore:
+    """Compare extracted text with snippet gold, where no full gold text exists.
+
+    A must-have snippet found in the output is a hit (tp), one missing a miss (fn), and a
+    must-not snippet found a false hit (fp); normalised per page like `score_page`.
+    """
+    toks = tokens(predicted or "")
+    index = token_index(toks)
+
+    def found(snippet: str) -> bool:
+        return bool(occurrences(toks, index, snippet_tokens(snippet)))
+
+    wanted = [s for s in must_have if snippet_tokens(s)]
+    unwanted = [s for s in must_not_have if snippet_tokens(s)]
+    tp = sum(found(s) for s in wanted)
+    fn = len(wanted) - tp
+    fp = sum(found(s) for s in unwanted)
+    total = tp + fp + fn
+    if total:
+        return PageScore(tp / total, fp / total, fn / total, bool(toks), bool(wanted))
+    return PageScore(0.0, 0.0, 0.0, bool(toks), False)
+
+
+def score_gold(gold: str | None, predicted: str, must_have: Sequence[str] = (),
+               must_not_have: Sequence[str] = ()) -> PageScore:
+    """Score against the full gold text, or against snippets where a page has only those."""
+    if gold is None and (must_have or must_not_have):
+        return score_snippets(must_have, must_not_have, predicted)
+    return score_page(gold or "", predicted)
 
 
 @dataclass(frozen=True)
@@ -123,8 +155,12 @@ class BlockCounts:
 
 
 def block_counts(labels: np.ndarray, predicted: np.ndarray, weights: np.ndarray) -> BlockCounts:
-    """Blocks weighted by their token count, so a long paragraph counts more than a button."""
-    labels, predicted = labels.astype(bool), predicted.astype(bool)
+    """Blocks weighted by their token count, so a long paragraph counts more than a button.
+
+    Labels are 1 (content) or 0 (chrome); a negative label (no gold for the block) is skipped.
+    """
+    weights = np.where(labels < 0, 0.0, weights)
+    labels, predicted = labels > 0, predicted.astype(bool)
     return BlockCounts(float(weights[labels & predicted].sum()),
                        float(weights[~labels & predicted].sum()),
                        float(weights[labels & ~predicted].sum()))

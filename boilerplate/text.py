@@ -21,6 +21,12 @@ KANA_LANG_SHARE = 0.05
 WIDE_RE = re.compile(f"[{CJK_CLASS}\u3000-\u303f\uff01-\uff60\uffe0-\uffe6]")
 
 
+SNIPPET_EDGE_TOKENS = 1
+SNIPPET_TRIM_FROM = 6
+"""Gold snippets are often cut mid-word; one of at least this many tokens loses
+SNIPPET_EDGE_TOKENS at each end before it is looked for."""
+
+
 def tokens(text: str) -> list[str]:
     """Split into words, one token per CJK character, as both features and the metric need."""
     return TOKEN_RE.findall(text)
@@ -52,3 +58,27 @@ def cjk_lang(text: str) -> str | None:
     if len(KANA_RE.findall(text)) > KANA_LANG_SHARE * n_cjk:
         return "ja"
     return "zh"
+
+
+def snippet_tokens(snippet: str) -> list[str]:
+    """The tokens a snippet must match: long snippets drop their possibly cut edge words."""
+    toks = tokens(snippet)
+    if len(toks) >= SNIPPET_TRIM_FROM:
+        return toks[SNIPPET_EDGE_TOKENS:len(toks) - SNIPPET_EDGE_TOKENS]
+    return toks
+
+
+def token_index(toks: list[str]) -> dict[str, list[int]]:
+    """Positions of each token, so runs of tokens can be found without scanning."""
+    index: dict[str, list[int]] = {}
+    for i, tok in enumerate(toks):
+        index.setdefault(tok, []).append(i)
+    return index
+
+
+def occurrences(toks: list[str], index: dict[str, list[int]], needle: list[str]) -> list[int]:
+    """Start positions where `needle` occurs as a contiguous run of `toks`."""
+    if not needle:
+        return []
+    m = len(needle)
+    return [i for i in index.get(needle[0], ()) if toks[i:i + m] == needle]

@@ -95,6 +95,18 @@ def site_of(page: LabeledPage) -> str:
     return str(page.meta.get("site") or f"{page.dataset}:{page.id}")
 
 
+SNIPPET_META = ("must_have", "must_not_have")
+"""Where a PageSet keeps a page's snippet gold: in its meta, so scoring can find it."""
+
+
+def page_meta(page: LabeledPage) -> dict:
+    """A page's extra fields, with its snippet gold when it has some."""
+    if not (page.must_have or page.must_not_have):
+        return page.meta
+    return {**page.meta, "must_have": list(page.must_have),
+            "must_not_have": list(page.must_not_have)}
+
+
 def _page_rows(args: tuple[LabeledPage, Config]) -> tuple | str:
     """Features, labels and weights of one page, or a reason it was skipped."""
     page, config = args
@@ -141,7 +153,7 @@ def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DE
         gold.append(page.text)
         texts.append(block_texts)
         langs.append(page.lang)
-        meta.append(page.meta)
+        meta.append(page_meta(page))
         totals[:] += stats
 
     started = time.monotonic()

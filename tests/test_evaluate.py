@@ -45,6 +45,19 @@ def test_report_against_hand_computed_numbers():
     assert set(table) == {"hand", "overall"}
 
 
+def test_snippet_gold_pages_are_scored_by_their_snippets():
+    pages = tiny_pageset()
+    pages.gold[1] = None
+    pages.meta[1] = {"must_have": ["x y z w"], "must_not_have": ["q r s t"]}
+    pages.y[3] = -1  # the snippets do not label the second block
+    model = Model(FixedEstimator([0.9, 0.2, 0.7, 0.6]), feature_names=("f",), threshold=0.5)
+    results = score_pageset(model, pages)
+    # page 2 keeps both blocks: the must-have is found (tp) and so is the must-not (fp)
+    assert results[1].score.precision == pytest.approx(0.5)
+    assert results[1].score.recall == 1.0
+    assert results[1].blocks.fp == 0.0  # the unlabelled block is not counted as chrome
+
+
 def test_report_groups_by_key():
     results = score_pageset(Model(FixedEstimator([0.9, 0.2, 0.7, 0.6]), ("f",), 0.5),
                             tiny_pageset())

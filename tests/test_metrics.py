@@ -1,6 +1,15 @@
+import numpy as np
 import pytest
 
-from boilerplate.metrics import PageScore, block_counts, score_page, shingles, summarize
+from boilerplate.metrics import (
+    PageScore,
+    block_counts,
+    score_gold,
+    score_page,
+    score_snippets,
+    shingles,
+    summarize,
+)
 
 
 def test_shingles_of_short_and_cjk_text():
@@ -52,3 +61,26 @@ def test_block_counts_weighted_by_tokens():
     assert (counts.tp, counts.fp, counts.fn) == (10.0, 2.0, 5.0)
     p, r, f = counts.prf()
     assert p == pytest.approx(10 / 12) and r == pytest.approx(10 / 15)
+
+
+def test_snippet_score_by_hand():
+    text = "The harbour authority said the new pier opens in May.\nShare this story"
+    # two must-have snippets (one cut mid-word, found; one missing), one must-not found
+    s = score_snippets(["arbour authority said the new pi", "ferries will use it soon"],
+                       ["Share this story", "Related articles"], text)
+    assert (s.tp, s.fn, s.fp) == pytest.approx((1 / 3, 1 / 3, 1 / 3))
+    assert s.precision == pytest.approx(0.5) and s.recall == pytest.approx(0.5)
+    assert score_snippets(["said the new pier"], [], "").recall == 0.0
+
+
+def test_score_gold_uses_snippets_only_without_full_gold():
+    text = "a b c d"
+    assert score_gold("a b c d", text, ["x y z"]).precision == 1.0
+    assert score_gold(None, text, ["x y z"]).recall == 0.0
+    assert score_gold(None, text, ["b c d"]).recall == 1.0
+
+
+def test_unlabelled_blocks_count_nowhere():
+    counts = block_counts(np.array([1, -1, 0]), np.array([True, True, True]),
+                          np.array([2.0, 5.0, 1.0]))
+    assert (counts.tp, counts.fp, counts.fn) == (2.0, 1.0, 0.0)
