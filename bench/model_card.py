@@ -5,7 +5,8 @@ Usage: python bench/model_card.py [--model DIR] [--shared ../shared] [--cache be
 Scores the model on every dataset, marking those it was trained on (from its metadata),
 with trafilatura and readability-lxml on the same pages. Featurized sets and peer outputs
 come from the cache that bench/lodo.py fills (computed here when missing). Prints the
-Markdown table used in models/README.md.
+Markdown table used in models/README.md. trafilatura-eval has snippet gold only, so its rows
+score must-have against must-not snippets (`metrics.score_snippets`), not token shingles.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from boilerplate.model import Model
 
 HERE = Path(__file__).resolve().parent
 SETS = ["wcxb", "cwced-train", "dragnet", "cleaneval", "l3s-gn1", "googletrends-2017",
-        "daniel", "cleanportaleval", "htmltotext-benchmark"]
+        "daniel", "cleanportaleval", "htmltotext-benchmark", "trafilatura-eval"]
+SUBSETS = {
+    "daniel": [("daniel (zh only)", "zh")],
+    "trafilatura-eval": [("trafilatura-eval (de only)", "de")],
+}
+"""Language rows worth their own line: Chinese, and the German of the snippet-gold set."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         pages = load_set(args.shared, name, args.cache, args.jobs)
         mine = score_pageset(model, pages)
         groups = [(name, lambda r: True)]
-        if name == "daniel":
-            groups.append(("daniel (zh only)", lambda r: r.lang == "zh"))
+        groups += [(label, lambda r, lang=lang: r.lang == lang)
+                   for label, lang in SUBSETS.get(name, [])]
         for label, keep in groups:
             m = report([r for r in mine if keep(r)])["overall"]
             theirs = [report([r for r in peer_results(args.shared, name, p, args.cache)

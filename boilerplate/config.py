@@ -8,6 +8,9 @@ from dataclasses import dataclass
 DROPPED_TAGS: tuple[str, ...] = (
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object",
     "embed", "canvas", "video", "audio", "select", "datalist",
+    # Ruby readings (furigana, pinyin) sit above the base text; read inline they split
+    # every word ("子こども" for "子ども"), so text would match neither gold nor search.
+    "rt", "rp",
 )
 # Subtrees kept in the tree (the title lives there) but never turned into blocks.
 SKIPPED_TAGS: frozenset[str] = frozenset({"head", "title"})

@@ -97,6 +97,12 @@ def test_drops_invisible_elements():
     assert visible_text(parse(html)) == "visible kept tail"
 
 
+def test_ruby_readings_are_not_text():
+    html = ("<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt>"
+            "</ruby>をなくす<ruby>汉<rt>hàn</rt>字<rt>zì</rt></ruby>。</p>")
+    assert visible_text(parse(html)) == "子どもへの虐待をなくす汉字。"
+
+
 def test_xml_declaration_in_str_input():
     doc = parse('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
                 "<body><p>x</p></body></html>")
