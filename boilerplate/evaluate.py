@@ -49,12 +49,6 @@ def decide(model: Model, pages: PageSet, threshold: float | None = None,
     return proba, keep
 
 
-def page_score(pages: PageSet, i: int, text: str) -> PageScore:
-    """Page i's extracted text scored against its gold text, or its snippets."""
-    meta = pages.meta[i]
-    return score_gold(pages.gold[i], text, meta.get("must_have", ()), meta.get("must_not_have", ()))
-
-
 def score_pageset(model: Model, pages: PageSet, threshold: float | None = None,
                   config: Config = DEFAULT_CONFIG) -> list[PageResult]:
     """Run the model over featurized pages and score each one against its gold."""
@@ -65,7 +59,7 @@ def score_pageset(model: Model, pages: PageSet, threshold: float | None = None,
         rows = pages.rows(i)
         results.append(PageResult(
             pages.name, pages.page_ids[i], pages.langs[i], pages.meta[i],
-            page_score(pages, i, text),
+            pages.score(i, text),
             block_counts(pages.y[rows], keep[rows], pages.weights[rows]),
         ))
     return results
@@ -200,7 +194,7 @@ def error_analysis(model: Model, pages: PageSet, threshold: float | None = None,
                     "features": {n: round(float(X[j, c]), 3)
                                  for n, c in zip(ERROR_KEY_FEATURES, key_cols, strict=True)},
                 })
-        score = page_score(pages, i, texts[i])
+        score = pages.score(i, texts[i])
         per_page.append({
             "dataset": pages.name, "id": pages.page_ids[i], "lang": pages.langs[i],
             "page_type": pages.meta[i].get("page_type"),

@@ -18,7 +18,7 @@ from .datasets import Dataset, LabeledPage
 from .errors import BoilerplateError, BoilerplateWarning
 from .features import feature_names, featurize
 from .labels import UNLABELED, labels_from_annotation, labels_from_snippets, labels_from_text
-from .metrics import score_page, summarize
+from .metrics import PageScore, score_gold, summarize
 from .model import SMOOTHER_FEATURES, Model, smoothing_input
 from .parse import parse
 
@@ -84,6 +84,12 @@ class PageSet:
 
     def rows(self, page: int) -> slice:
         return slice(int(self.page_starts[page]), int(self.page_starts[page + 1]))
+
+    def score(self, page: int, text: str) -> PageScore:
+        """A page's extracted text against its gold text, or its snippets if it has only those."""
+        meta = self.meta[page]
+        return score_gold(self.gold[page], text, meta.get("must_have", ()),
+                          meta.get("must_not_have", ()))
 
 
 def site_of(page: LabeledPage) -> str:
@@ -296,11 +302,9 @@ def page_f1(pages: PageSet, proba: np.ndarray, threshold: float) -> float:
     """Token F1 over pages when blocks with probability >= threshold are kept."""
     scores = []
     for i in range(pages.n_pages):
-        if pages.gold[i] is None:  # snippet gold labels blocks but cannot score a page
-            continue
         keep = proba[pages.rows(i)] >= threshold
         text = "\n".join(t for t, k in zip(pages.block_texts[i], keep, strict=True) if k)
-        scores.append(score_page(pages.gold[i] or "", text))
+        scores.append(pages.score(i, text))
     return summarize(scores, samples=0).f1
 
 

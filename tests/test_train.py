@@ -45,6 +45,9 @@ def test_snippet_pages_train_on_their_labelled_blocks_only(tmp_path):
                                                           min_samples_leaf=2))
     assert model.estimator.classes_.tolist() == [0, 1]
     assert report["heldout_pages"] > 0
+    # with snippet gold alone, held-out pages still vote on the threshold by their snippets
+    _, alone = fit(snip, HyperParams(max_iter=5, refit=False, min_samples_leaf=2))
+    assert alone["heldout_f1"] > 0
 
 
 def test_site_of_prefers_the_url_host():
