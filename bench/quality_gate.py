@@ -1,6 +1,6 @@
 """Pick the quality-gate pages and print (or write) the shipped model's F1 floors on them.
 
-Usage: python bench/quality_gate.py [--write] [--shared ../shared]
+Usage: python bench/quality_gate.py [--write | --model DIR] [--shared ../shared]
 
 The gate is a fixed sample of ../shared/datasets pages (the PAGES_PER_SET with full gold,
 or snippet gold, whose sha1(id) sorts first in each set), named by id in
@@ -8,7 +8,8 @@ tests/data/quality_gate.json, with one F1 floor per set. tests/test_quality_gate
 when the shipped model scores below a floor. --write recomputes the scores and raises
 floors (never lowers them): the new floor is the measured F1 minus MARGIN, kept only if it
 is higher than the committed one. A set in SETS without committed pages gets its sample
-picked and its first floor written.
+picked and its first floor written. --model scores a candidate model against the committed
+floors, to see whether it could ship, without writing anything.
 """
 
 from __future__ import annotations
@@ -59,17 +60,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--model", default=None, help="a candidate model directory (not shipped)")
     args = ap.parse_args(argv)
+    if args.write and args.model:
+        ap.error("floors are the shipped model's: --write cannot take --model")
     gate = json.loads(GATE.read_text()) if GATE.exists() else {"floors": {}, "pages": {}}
     pages = {**pick(args.shared, [n for n in SETS if n not in gate["pages"]]), **gate["pages"]}
-    scores = gate_scores(args.shared, pages, Extractor.load())
+    scores = gate_scores(args.shared, pages, Extractor.load(args.model))
     floors = dict(gate["floors"])
     print("| set | pages | F1 | floor |\n|---|---|---|---|")
     for name, f1 in scores.items():
         proposed = int((f1 - MARGIN) * 1000) / 1000
         if args.write and proposed > floors.get(name, 0.0):
             floors[name] = proposed
-        print(f"| {name} | {len(pages[name])} | {f1:.4f} | {floors.get(name, '-')} |")
+        floor = floors.get(name)
+        below = " **below**" if floor is not None and f1 < floor else ""
+        print(f"| {name} | {len(pages[name])} | {f1:.4f} | {floor if floor else '-'}{below} |")
     if args.write:
         GATE.write_text(json.dumps({"floors": floors, "pages": pages}, indent=1) + "\n")
     elif set(pages) - set(gate["pages"]):
