@@ -2,7 +2,7 @@
 
 Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
-                            [--page-cut] [--reuse-models]
+                            [--without SET,...] [--page-cut] [--reuse-models]
 
 For each held-out set, a model is trained (with `boilerplate.train.fit`, threshold chosen on
 held-out *training* sites, never on the test set) on every other set, then scored on the
@@ -12,10 +12,12 @@ scores are cached in --cache, keyed by package version and feature list, so reru
 segmented). Each fold's model is kept there too; --reuse-models scores those instead of
 fitting again (fitting is seeded, so it would give the same models), for example to compare
 the fixed threshold with --page-cut.
+--without leaves sets out of every fold's training (for example trafilatura-eval, to compare
+with folds trained on full-text gold only); fold models are named by their training sets.
 Prints a Markdown table (token F1 ± bootstrap std, precision, recall) and, for wcxb,
 daniel and trafilatura-eval, the breakdown by page type and by language. trafilatura-eval has
-snippet gold only: it is never trained on here, its fold model trains on all the other sets,
-and its row scores snippets (`metrics.score_snippets`), not token shingles.
+snippet gold only: it trains on the blocks its snippets label, and its row scores snippets
+(`metrics.score_snippets`), not token shingles.
 """
 
 from __future__ import annotations
@@ -53,9 +55,11 @@ from boilerplate.train import (
 )
 
 HERE = Path(__file__).resolve().parent
-SETS = ["wcxb", "dragnet", "cleaneval", "l3s-gn1", "googletrends-2017", "daniel", "cwced-train"]
-HELD_ONLY = ["trafilatura-eval"]
-"""Sets only ever held out (a model trained on all of SETS), scored by their snippet gold."""
+SETS = ["wcxb", "dragnet", "cleaneval", "l3s-gn1", "googletrends-2017", "daniel", "cwced-train",
+        "trafilatura-eval"]
+SNIPPET_SETS = ("trafilatura-eval",)
+"""Sets with snippet gold only: they train on the blocks their snippets label and are scored
+by snippets when held out."""
 
 
 def log(msg: str) -> None:
@@ -65,6 +69,11 @@ def log(msg: str) -> None:
 def cache_key() -> str:
     names = ",".join(feature_names())
     return hashlib.sha256(f"{__version__}|{names}".encode()).hexdigest()[:12]
+
+
+def pool_key(pool: list[str]) -> str:
+    """Short name of a fold's training sets."""
+    return hashlib.sha256(",".join(sorted(pool)).encode()).hexdigest()[:8]
 
 
 def load_set(shared: Path, name: str, cache: Path, jobs: int) -> PageSet:
@@ -119,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=HERE / ".cache")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--peers", default="trafilatura,readability")
-    ap.add_argument("--sets", nargs="+", default=SETS + HELD_ONLY)
+    ap.add_argument("--sets", nargs="+", default=SETS)
+    ap.add_argument("--without", default="",
+                    help="comma-separated sets left out of every fold's training")
     ap.add_argument("--max-iter", type=int, default=HyperParams().max_iter)
     ap.add_argument("--smoothing", action="store_true",
                     help="also try the neighbour-smoothing pass (off, like the default model)")
@@ -133,20 +144,22 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     sets = {name: load_set(args.shared, name, args.cache, args.jobs)
             for name in dict.fromkeys(SETS + list(args.sets))}
+    without = {n for n in args.without.split(",") if n}
     peers = [p for p in args.peers.split(",") if p]
     peer_res = {(p, n): peer_results(args.shared, n, p, args.cache)
                 for p in peers for n in args.sets}
     params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing, refit=False)
     ours: dict[str, list[PageResult]] = {}
     for held in args.sets:
-        # Named by its training settings too, so --reuse-models never scores another's fit.
-        kept = args.cache / (f"model-{held}-{cache_key()}-iter{params.max_iter}"
+        pool = [n for n in SETS if n != held and n not in without]
+        # Named by its training sets and settings, so --reuse-models never scores another's fit.
+        kept = args.cache / (f"model-{held}-{cache_key()}-{pool_key(pool)}-iter{params.max_iter}"
                              f"{'-smooth' if params.smoothing else ''}.pkl")
         t0 = time.monotonic()
         if args.reuse_models and kept.exists():
             model = pickle.loads(kept.read_bytes())
         else:
-            train = concat([with_gold(sets[n]) for n in SETS if n != held])
+            train = concat([with_gold(sets[n]) for n in pool])
             model, _ = fit(train, params, progress=log)
             kept.write_bytes(pickle.dumps(model))
         ours[held] = score_pageset(model, sets[held], config=config)
