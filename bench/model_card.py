@@ -1,6 +1,7 @@
 """Cross-dataset scores of a saved model (default: the shipped one) beside peers.
 
-Usage: python bench/model_card.py [--model DIR] [--shared ../shared] [--cache bench/.cache]
+Usage: python bench/model_card.py [--model DIR] [--page-cut] [--shared ../shared]
+                                  [--cache bench/.cache]
 
 Scores the model on every dataset, marking those it was trained on (from its metadata),
 with trafilatura and readability-lxml on the same pages. Featurized sets and peer outputs
@@ -13,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from lodo import load_set, peer_results
 
+from boilerplate.config import DEFAULT_CONFIG, PAGE_CUT_FLOOR
 from boilerplate.evaluate import report, score_pageset
 from boilerplate.model import Model
 
@@ -37,7 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=HERE / ".cache")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--peers", default="trafilatura,readability")
+    ap.add_argument("--page-cut", action="store_true",
+                    help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
     args = ap.parse_args(argv)
+    config = replace(DEFAULT_CONFIG, page_cut_floor=PAGE_CUT_FLOOR if args.page_cut else None)
     args.cache.mkdir(parents=True, exist_ok=True)
     model = Model.load(args.model)
     trained_on = {s["name"] for s in model.metadata.get("training_sets", [])}
@@ -47,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|" + "---|" * (6 + len(peers)))
     for name in SETS:
         pages = load_set(args.shared, name, args.cache, args.jobs)
-        mine = score_pageset(model, pages)
+        mine = score_pageset(model, pages, config=config)
         groups = [(name, lambda r: True)]
         groups += [(label, lambda r, lang=lang: r.lang == lang)
                    for label, lang in SUBSETS.get(name, [])]
