@@ -1,4 +1,12 @@
-from boilerplate.text import count_cjk, count_tokens, display_width, tokens
+from boilerplate.text import (
+    count_cjk,
+    count_tokens,
+    display_width,
+    occurrences,
+    snippet_tokens,
+    token_index,
+    tokens,
+)
 
 
 def test_cjk_characters_are_one_token_each():
@@ -31,3 +39,17 @@ def test_cjk_lang_tells_chinese_japanese_korean_apart():
     assert cjk_lang("The council met on Tuesday.") is None
     assert cjk_lang("Ein Artikel über 中国 in deutscher Sprache mit langen Sätzen.") is None
     assert cjk_lang("") is None
+
+
+def test_snippet_tokens_drop_the_edges_only_of_long_snippets():
+    assert snippet_tokens("esichts der Corona-Krise und ihrer Fol") == [
+        "der", "Corona", "Krise", "und", "ihrer"]
+    assert snippet_tokens("nach oben") == ["nach", "oben"]
+
+
+def test_occurrences_find_contiguous_runs_across_scripts():
+    toks = tokens("a b c a b 新闻 a b c")
+    index = token_index(toks)
+    assert occurrences(toks, index, ["a", "b", "c"]) == [0, 7]
+    assert occurrences(toks, index, ["b", "新", "闻"]) == [4]
+    assert occurrences(toks, index, []) == [] and occurrences(toks, index, ["z"]) == []
