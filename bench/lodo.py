@@ -41,7 +41,7 @@ from boilerplate.errors import BoilerplateWarning
 from boilerplate.evaluate import PageResult, report, score_pageset
 from boilerplate.features import feature_names
 from boilerplate.labels import UNLABELED
-from boilerplate.metrics import BlockCounts, score_gold
+from boilerplate.metrics import BlockCounts
 from boilerplate.peers import peer, run_safely
 from boilerplate.train import (
     PARTIAL_GOLD_KINDS,
@@ -99,7 +99,7 @@ def peer_results(shared: Path, name: str, peer_name: str, cache: Path) -> list[P
     for page in Dataset(shared / "datasets" / name):
         text = run_safely(run, page.html, page.lang)
         results.append(PageResult(name, page.id, page.lang, page.meta,
-                                  score_gold(page.text, text, page.must_have, page.must_not_have),
+                                  page.score(text),
                                   BlockCounts()))
     path.write_bytes(pickle.dumps(results))
     return results

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from boilerplate.datasets import Dataset
 from boilerplate.extract import Extractor
-from boilerplate.metrics import score_gold, summarize
+from boilerplate.metrics import summarize
 from boilerplate.train import has_labels
 
 HERE = Path(__file__).resolve().parent
@@ -49,8 +49,7 @@ def gate_scores(shared: Path, pages: dict[str, list[str]], extractor: Extractor
     scores = {}
     for name, ids in pages.items():
         wanted = set(ids)
-        results = [score_gold(p.text, extractor.extract(p.html, where=p.id), p.must_have,
-                              p.must_not_have)
+        results = [p.score(extractor.extract(p.html, where=p.id))
                    for p in Dataset(shared / "datasets" / name) if p.id in wanted]
         scores[name] = summarize(results, samples=0).f1
     return scores

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BoilerplateWarning, DataError
+from .metrics import PageScore, score_gold
 
 DATASET_FILE = "pages.jsonl.gz"
 GOLD_SUFFIX = ".txt"
@@ -34,6 +35,10 @@ class LabeledPage:
     """Snippet gold: text that must be in the main content (`with` in the record)."""
     must_not_have: tuple[str, ...] = ()
     """Snippet gold: text that must not be extracted (`without` in the record)."""
+
+    def score(self, text: str) -> PageScore:
+        """Extracted text against this page's gold text, or its snippets if it has only those."""
+        return score_gold(self.text, text, self.must_have, self.must_not_have)
 
 
 META_FIELDS = ("page_type", "site", "split", "boilernet_split", "gold_kind")

@@ -10,7 +10,7 @@ import numpy as np
 from .config import DEFAULT_CONFIG, Config
 from .datasets import Dataset
 from .labels import UNLABELED
-from .metrics import BlockCounts, PageScore, block_counts, score_gold, summarize
+from .metrics import BlockCounts, PageScore, block_counts, summarize
 from .model import Model, kept_rows
 from .peers import peer, run_safely
 from .train import PageSet, load_pageset
@@ -134,8 +134,7 @@ def compare_peers(paths: Sequence[str], peers: Sequence[str], *,
             for name, run in runners.items():
                 text = run_safely(run, page.html, page.lang)
                 results[name].append(PageResult(page.dataset, page.id, page.lang, page.meta,
-                                                score_gold(page.text, text, page.must_have,
-                                                           page.must_not_have),
+                                                page.score(text),
                                                 BlockCounts()))
         if progress:
             progress(f"peers done on {path}")

@@ -47,6 +47,8 @@ def test_snippet_gold_is_read(tmp_path):
     assert pages[0].must_have and pages[0].must_not_have == (
         "Weather service warns of storms along the coast",)
     assert pages[0].meta["gold_kind"] == "snippets"
+    assert pages[0].score(f"{TOPICS[0][1]} (1)").recall == 1.0  # scored by its snippets
+    assert pages[0].score("").recall == 0.0
 
 
 def test_snippets_that_are_not_strings_skip_the_record(tmp_path):
