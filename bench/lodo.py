@@ -57,9 +57,6 @@ from boilerplate.train import (
 HERE = Path(__file__).resolve().parent
 SETS = ["wcxb", "dragnet", "cleaneval", "l3s-gn1", "googletrends-2017", "daniel", "cwced-train",
         "trafilatura-eval"]
-SNIPPET_SETS = ("trafilatura-eval",)
-"""Sets with snippet gold only: they train on the blocks their snippets label and are scored
-by snippets when held out."""
 
 
 def log(msg: str) -> None:
@@ -99,8 +96,7 @@ def peer_results(shared: Path, name: str, peer_name: str, cache: Path) -> list[P
     for page in Dataset(shared / "datasets" / name):
         text = run_safely(run, page.html, page.lang)
         results.append(PageResult(name, page.id, page.lang, page.meta,
-                                  page.score(text),
-                                  BlockCounts()))
+                                  page.score(text), BlockCounts()))
     path.write_bytes(pickle.dumps(results))
     return results
 
@@ -139,12 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse-models", action="store_true",
                     help="score the fold models kept in --cache instead of fitting them again")
     args = ap.parse_args(argv)
+    without = {n for n in args.without.split(",") if n}
+    if without - set(SETS):
+        ap.error(f"--without names no training set: {', '.join(sorted(without - set(SETS)))}")
     config = replace(DEFAULT_CONFIG, page_cut_floor=PAGE_CUT_FLOOR if args.page_cut else None)
     args.cache.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     sets = {name: load_set(args.shared, name, args.cache, args.jobs)
             for name in dict.fromkeys(SETS + list(args.sets))}
-    without = {n for n in args.without.split(",") if n}
     peers = [p for p in args.peers.split(",") if p]
     peer_res = {(p, n): peer_results(args.shared, n, p, args.cache)
                 for p in peers for n in args.sets}

@@ -101,12 +101,8 @@ def site_of(page: LabeledPage) -> str:
     return str(page.meta.get("site") or f"{page.dataset}:{page.id}")
 
 
-SNIPPET_META = ("must_have", "must_not_have")
-"""Where a PageSet keeps a page's snippet gold: in its meta, so scoring can find it."""
-
-
 def page_meta(page: LabeledPage) -> dict:
-    """A page's extra fields, with its snippet gold when it has some."""
+    """A page's extra fields, with its snippet gold when it has some (PageSet.score reads it)."""
     if not (page.must_have or page.must_not_have):
         return page.meta
     return {**page.meta, "must_have": list(page.must_have),
@@ -210,7 +206,7 @@ def has_full_gold(page: LabeledPage) -> bool:
 
 
 def has_labels(page: LabeledPage) -> bool:
-    """Whether a page can teach block labels: full gold, or snippets that label some blocks."""
+    """Whether a page can teach block labels: full gold, or snippets (which label a few blocks)."""
     return has_full_gold(page) or bool(page.must_have or page.must_not_have)
 
 
