@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from boilerplate import __version__
-from boilerplate.config import DEFAULT_CONFIG, PAGE_CUT_FLOOR
+from boilerplate.config import DEFAULT_CONFIG, PAGE_CUT_FLOOR, REGION_FLOOR, Config
 from boilerplate.datasets import Dataset
 from boilerplate.errors import BoilerplateWarning
 from boilerplate.evaluate import PageResult, report, score_pageset
@@ -63,9 +63,33 @@ def log(msg: str) -> None:
     print(f"[lodo {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
+PAGESET_LAYOUT = "trees"
+"""Bumped when PageSet gains a field, so cached sets are rebuilt (models are not)."""
+
+
 def cache_key() -> str:
+    """Names fold models: the package version and the feature columns they were fitted on."""
     names = ",".join(feature_names())
     return hashlib.sha256(f"{__version__}|{names}".encode()).hexdigest()[:12]
+
+
+def add_decision_flags(ap: argparse.ArgumentParser) -> None:
+    """--page-cut and --region, the extractor's opt-in decision passes."""
+    add_decision_flags(ap)
+    ap.add_argument("--region", action="store_true",
+                    help=f"keep blocks down to {REGION_FLOOR} inside the main region "
+                         "(model.extend_region)")
+
+
+def decision_config(args: argparse.Namespace) -> Config:
+    return replace(DEFAULT_CONFIG, page_cut_floor=PAGE_CUT_FLOOR if args.page_cut else None,
+                   region_floor=REGION_FLOOR if args.region else None)
+
+
+def decision_name(args: argparse.Namespace) -> str:
+    passes = [f"per-page cut down to {PAGE_CUT_FLOOR}"] if args.page_cut else []
+    passes += [f"main region down to {REGION_FLOOR}"] if args.region else []
+    return " and ".join(passes) or "fixed threshold"
 
 
 def pool_key(pool: list[str]) -> str:
@@ -74,7 +98,7 @@ def pool_key(pool: list[str]) -> str:
 
 
 def load_set(shared: Path, name: str, cache: Path, jobs: int) -> PageSet:
-    path = cache / f"{name}-{cache_key()}.pkl"
+    path = cache / f"{name}-{cache_key()}-{PAGESET_LAYOUT}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
     log(f"featurizing {name}")
@@ -128,17 +152,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--without", default="",
                     help="comma-separated sets left out of every fold's training")
     ap.add_argument("--max-iter", type=int, default=HyperParams().max_iter)
+    ap.add_argument("--page-weight-power", type=float,
+                    default=HyperParams().page_weight_power,
+                    help="divide block weights by their page's weight to this power")
     ap.add_argument("--smoothing", action="store_true",
                     help="also try the neighbour-smoothing pass (off, like the default model)")
-    ap.add_argument("--page-cut", action="store_true",
-                    help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
+    add_decision_flags(ap)
     ap.add_argument("--reuse-models", action="store_true",
                     help="score the fold models kept in --cache instead of fitting them again")
     args = ap.parse_args(argv)
     without = {n for n in args.without.split(",") if n}
     if without - set(SETS):
         ap.error(f"--without names no training set: {', '.join(sorted(without - set(SETS)))}")
-    config = replace(DEFAULT_CONFIG, page_cut_floor=PAGE_CUT_FLOOR if args.page_cut else None)
+    config = decision_config(args)
     args.cache.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     sets = {name: load_set(args.shared, name, args.cache, args.jobs)
@@ -146,13 +172,16 @@ def main(argv: list[str] | None = None) -> int:
     peers = [p for p in args.peers.split(",") if p]
     peer_res = {(p, n): peer_results(args.shared, n, p, args.cache)
                 for p in peers for n in args.sets}
-    params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing, refit=False)
+    params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing, refit=False,
+                         page_weight_power=args.page_weight_power)
     ours: dict[str, list[PageResult]] = {}
     for held in args.sets:
         pool = [n for n in SETS if n != held and n not in without]
         # Named by its training sets and settings, so --reuse-models never scores another's fit.
+        power = params.page_weight_power
         kept = args.cache / (f"model-{held}-{cache_key()}-{pool_key(pool)}-iter{params.max_iter}"
-                             f"{'-smooth' if params.smoothing else ''}.pkl")
+                             f"{'-smooth' if params.smoothing else ''}"
+                             f"{f'-pw{power:g}' if power else ''}.pkl")
         t0 = time.monotonic()
         if args.reuse_models and kept.exists():
             model = pickle.loads(kept.read_bytes())
@@ -204,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{time.monotonic() - started:.0f}s in all, peak memory {peak:.0f} MB; "
           f"max_iter={params.max_iter}; threshold and smoothing chosen on held-out training "
           "sites; each fold's model is the one fitted on its training share (no refit); "
-          + (f"per-page cut down to {PAGE_CUT_FLOOR}." if args.page_cut else "fixed threshold."))
+          + decision_name(args) + ".")
     return 0
 
 

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from lodo import load_set, peer_results
+from lodo import add_decision_flags, decision_config, load_set, peer_results
 
-from boilerplate.config import DEFAULT_CONFIG, PAGE_CUT_FLOOR
 from boilerplate.evaluate import report, score_pageset
 from boilerplate.model import Model
 
@@ -40,10 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=HERE / ".cache")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--peers", default="trafilatura,readability")
-    ap.add_argument("--page-cut", action="store_true",
-                    help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
+    add_decision_flags(ap)
     args = ap.parse_args(argv)
-    config = replace(DEFAULT_CONFIG, page_cut_floor=PAGE_CUT_FLOOR if args.page_cut else None)
+    config = decision_config(args)
     args.cache.mkdir(parents=True, exist_ok=True)
     model = Model.load(args.model)
     trained_on = {s["name"] for s in model.metadata.get("training_sets", [])}

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Sequence
+from itertools import chain
 from typing import NamedTuple
 
+import numpy as np
 from lxml import etree
 
 from .config import BLOCK_TAGS, CONTEXT_TAGS, DEFAULT_CONFIG, HEADING_TAGS, SKIPPED_TAGS, Config
@@ -73,6 +76,36 @@ class Block(NamedTuple):
     def inside(self, tag: str) -> bool:
         """Whether the block's element is (or lies inside) a `tag`; "h" means any heading."""
         return bool(self.flags & FLAG_BITS[tag])
+
+
+class Containers(NamedTuple):
+    """Every block's enclosing block-level elements as flat arrays (numpy, no tuples per block).
+
+    Block i's container ids, the root (0) first, are ids[starts[i]:starts[i + 1]].
+    """
+
+    ids: np.ndarray
+    starts: np.ndarray
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.starts)
+
+    def block_of_each(self) -> np.ndarray:
+        """For each entry of `ids`, the block it belongs to."""
+        return np.repeat(np.arange(len(self.starts) - 1), self.lengths)
+
+    def depth_of_each(self) -> np.ndarray:
+        """For each entry of `ids`, its depth below the root (the root is 0)."""
+        return np.arange(len(self.ids)) - np.repeat(self.starts[:-1], self.lengths)
+
+
+def containers(blocks: Sequence[Block]) -> Containers:
+    """The container ids of every block, flattened once for bincount-style tree statistics."""
+    lengths = np.fromiter((len(b.nodes) for b in blocks), dtype=np.int64, count=len(blocks))
+    ids = np.fromiter(chain.from_iterable(b.nodes for b in blocks), dtype=np.int32,
+                      count=int(lengths.sum()))
+    return Containers(ids, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
 
 
 def _count_spaces(text: str) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .blocks import segment
-from .config import DEFAULT_CONFIG, PAGE_CUT_FLOOR, Config
+from .config import DEFAULT_CONFIG, PAGE_CUT_FLOOR, REGION_FLOOR, Config
 from .errors import BoilerplateError, BoilerplateWarning
 from .features import block_table, featurize
 from .parse import parse
@@ -34,8 +34,9 @@ TABLE_COLUMNS: tuple[tuple[str, str, int], ...] = (
 
 def _config(args: argparse.Namespace) -> Config:
     floor = PAGE_CUT_FLOOR if getattr(args, "page_cut", False) else None
+    region = REGION_FLOOR if getattr(args, "region", False) else None
     return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks,
-                   page_cut_floor=floor)
+                   page_cut_floor=floor, region_floor=region)
 
 
 def _add_page_cut(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +44,11 @@ def _add_page_cut(parser: argparse.ArgumentParser) -> None:
                         help="let a page whose probabilities split lower than the threshold "
                              f"take its own, lower cut (down to {PAGE_CUT_FLOOR}): more "
                              "recall on forums, manuals and listings, less precision on news")
+    parser.add_argument("--region", action="store_true",
+                        help="also keep blocks down to probability "
+                             f"{REGION_FLOOR} inside the page's main region (the deepest "
+                             "container holding most of the kept text): more recall on "
+                             "forums, manuals and listings")
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:

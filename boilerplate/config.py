@@ -73,6 +73,14 @@ class Config:
     pages gets low probabilities throughout and one threshold drops its whole content; the
     per-page cut wins that back, but costs precision on strictly annotated news sets
     (README, "Per-page cut"), so it is opt-in."""
+    region_floor: float | None = None
+    """Lowest probability at which a block inside the page's main region is still kept
+    (`model.extend_region`, e.g. REGION_FLOOR); None (the default) keeps only blocks at or
+    above the cut. A forum's later replies or a manual's later sections share the region of
+    the blocks the model is sure about but score lower on their own."""
+    region_share: float = 0.75
+    """The main region is the deepest container holding this share of the kept blocks'
+    probability-weighted tokens."""
     detect_sample_bytes: int = 65_536
     """How much of an undeclared page the charset detector reads."""
     meta_sniff_bytes: int = 16_384
@@ -83,5 +91,7 @@ class Config:
 
 PAGE_CUT_FLOOR = 0.1
 """The floor `--page-cut` sets: below it a block is too unlikely to keep on any page."""
+REGION_FLOOR = 0.1
+"""The floor `--region` sets for blocks inside the main region."""
 
 DEFAULT_CONFIG = Config()

@@ -44,8 +44,8 @@ def decide(model: Model, pages: PageSet, threshold: float | None = None,
     """Every block's probability and content decision, as extraction makes them."""
     threshold = model.threshold if threshold is None else threshold
     proba = model.predict_rows(pages.X, pages.page_starts)
-    keep = kept_rows(proba, model.block_tokens(pages.X), pages.page_starts, threshold,
-                     config.page_cut_floor)
+    keep = kept_rows(proba, model.block_tokens(pages.X), pages.page_starts, threshold, config,
+                     pages.trees)
     return proba, keep
 
 

@@ -6,11 +6,11 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import segment
+from .blocks import containers, segment
 from .config import DEFAULT_CONFIG, Config
 from .errors import BoilerplateWarning
 from .features import featurize
-from .model import Model, page_cut
+from .model import Model, decide_page
 from .parse import parse
 from .render import (
     ClassifiedBlock,
@@ -55,10 +55,10 @@ class Extractor:
                           "empty body)", BoilerplateWarning, stacklevel=2)
         features = featurize(blocks, self.config, doc.title)
         scores = self.model.predict_proba(features)
-        cut = page_cut(scores, self.model.block_tokens(features.values), self.cut,
-                       self.config.page_cut_floor)
-        proba = scores.tolist()
-        classified = tuple(map(ClassifiedBlock, blocks, [p >= cut for p in proba], proba))
+        tree = containers(blocks) if self.config.region_floor is not None else None
+        keep, cut = decide_page(scores, self.model.block_tokens(features.values), tree,
+                                self.cut, self.config)
+        classified = tuple(map(ClassifiedBlock, blocks, keep.tolist(), scores.tolist()))
         title = title_of(doc.og_title, doc.html_title, classified)
         lang = cjk_lang(content_sample(classified)) or doc.lang
         return PageResult(id=page_id, url=url, title=title, lang=lang, blocks=classified,

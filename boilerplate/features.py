@@ -6,11 +6,10 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
-from .blocks import FLAG_BITS, Block
+from .blocks import FLAG_BITS, Block, containers
 from .config import (
     CHROME_WORDS,
     CONTENT_WORDS,
@@ -222,12 +221,11 @@ def _tree_columns(blocks: Sequence[Block], tokens: np.ndarray, link_density: np.
     whole-page wrapper loses to the article because it also holds the menus.
     """
     n = len(blocks)
-    lengths = np.fromiter((len(b.nodes) for b in blocks), dtype=np.int64, count=n)
-    flat = np.fromiter(chain.from_iterable(b.nodes for b in blocks), dtype=np.int64,
-                       count=int(lengths.sum()))
-    rows = np.repeat(np.arange(n), lengths)
-    ends = np.cumsum(lengths)
-    position = np.arange(len(flat)) - np.repeat(ends - lengths, lengths)
+    tree = containers(blocks)
+    lengths, flat = tree.lengths, tree.ids.astype(np.int64)
+    rows = tree.block_of_each()
+    ends = tree.starts[1:]
+    position = tree.depth_of_each()
     size = int(flat.max()) + 1
     tok = np.bincount(flat, weights=tokens[rows], minlength=size)
     link = np.bincount(flat, weights=(tokens * link_density)[rows], minlength=size)

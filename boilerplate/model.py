@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
+from .blocks import Containers
+from .config import Config
 from .errors import ModelError
 from .features import FeatureMatrix
 
@@ -33,6 +35,8 @@ FILE_MODE = 0o644
 """Model files are data to share, not secrets (mkstemp would leave them owner-only)."""
 CUT_STEP = 0.05
 """Spacing of the cuts a page may take between its floor and the model's threshold."""
+REGION_MIN_DEPTH = 2
+"""A main region must lie below <html> (depth 0) and <body> (1): the whole page is no region."""
 SMOOTH_WINDOW = 3
 """Neighbours on each side whose first-pass probabilities feed the smoothing pass."""
 
@@ -111,17 +115,59 @@ def page_cut(proba: np.ndarray, tokens: np.ndarray, threshold: float,
     return float(min(cuts[best], threshold))
 
 
-def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
-              threshold: float, floor: float | None) -> np.ndarray:
-    """Content decision for many pages' blocks, each page with its own cut.
+def extend_region(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray,
+                  tree: Containers, floor: float, share: float) -> np.ndarray:
+    """`keep` plus the blocks at or above `floor` inside the page's main region.
 
-    Page i is rows bounds[i]:bounds[i + 1] (PageSet.page_starts, which ends with the total).
+    The main region is the deepest container holding `share` of the kept blocks'
+    probability-weighted tokens. A forum thread or a manual spreads its text over many
+    posts or sections; the model is sure of some and unsure of the rest, which sit in the
+    same region. A region that is the whole page (<html> or <body>) adds nothing.
+    """
+    mass = tokens * proba * keep
+    if mass.sum() <= 0:
+        return keep
+    owner = tree.block_of_each()
+    ids = tree.ids
+    held = np.bincount(ids, weights=mass[owner])
+    depth = np.zeros(len(held))
+    depth[ids] = tree.depth_of_each()
+    eligible = held >= share * mass.sum()
+    main = int(np.argmax(np.where(eligible, depth, -1.0)))
+    if depth[main] < REGION_MIN_DEPTH:
+        return keep
+    inside = np.bincount(owner[ids == main], minlength=len(keep)) > 0
+    return keep | (inside & (proba >= floor))
+
+
+def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
+                threshold: float, config: Config) -> tuple[np.ndarray, float]:
+    """One page's content decision and the cut it used: the threshold, or the page's own
+    lower cut (`config.page_cut_floor`), plus the main region (`config.region_floor`)."""
+    cut = page_cut(proba, tokens, threshold, config.page_cut_floor)
+    keep = proba >= cut
+    if config.region_floor is not None and config.region_floor < cut:
+        if tree is None:
+            raise ModelError("the main-region pass needs the blocks' containers")
+        keep = extend_region(proba, tokens, keep, tree, config.region_floor,
+                             config.region_share)
+    return keep, cut
+
+
+def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
+              threshold: float, config: Config,
+              trees: list[Containers] | None = None) -> np.ndarray:
+    """Content decision for many pages' blocks, each page deciding for itself.
+
+    Page i is rows bounds[i]:bounds[i + 1] (PageSet.page_starts, which ends with the total)
+    and its containers are trees[i].
     """
     keep = np.zeros(len(proba), dtype=bool)
     edges = np.asarray(bounds).tolist()
-    for start, end in zip(edges[:-1], edges[1:], strict=True):
-        cut = page_cut(proba[start:end], tokens[start:end], threshold, floor)
-        keep[start:end] = proba[start:end] >= cut
+    for i, (start, end) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+        tree = trees[i] if trees else None
+        keep[start:end], _ = decide_page(proba[start:end], tokens[start:end], tree,
+                                         threshold, config)
     return keep
 
 

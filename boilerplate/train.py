@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from .blocks import segment
+from .blocks import Containers, containers, segment
 from .config import DEFAULT_CONFIG, Config
 from .datasets import Dataset, LabeledPage
 from .errors import BoilerplateError, BoilerplateWarning
@@ -28,6 +28,8 @@ MAX_TOKEN_WEIGHT = 500.0
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.2, 0.81, 0.05))
 HOLDOUT_SHARE = 0.2
 """Share of training sites held out to choose the decision threshold and the smoothing."""
+PAGE_WEIGHT_FLOOR = 100.0
+"""A page lighter than this many tokens is weighted as if it had this many."""
 CHUNK_PAGES = 8
 WINDOW_PAGES = 256
 
@@ -52,6 +54,10 @@ class HyperParams:
     refit: bool = True
     """Refit on all pages after choosing the threshold (False: keep the model fitted on the
     training share; half the time, for benches that fit many models)."""
+    page_weight_power: float = 0.0
+    """Each block's weight is divided by its page's total weight to this power (0: blocks
+    weigh their tokens, so long pages dominate; 1: every page weighs the same, as in the
+    per-page token metric)."""
     small_block_tokens: int = 4
     small_block_keep: float = 0.3
     """Blocks under `small_block_tokens` tokens (menus, buttons) are numerous but weigh little;
@@ -77,6 +83,8 @@ class PageSet:
     meta: list[dict]
     label_stats: dict = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    trees: list[Containers] = field(default_factory=list)
+    """Each page's block containers (for the main-region pass); empty in sets built without."""
 
     @property
     def n_pages(self) -> int:
@@ -131,21 +139,22 @@ def _page_rows(args: tuple[LabeledPage, Config]) -> tuple | str:
     weights = np.minimum(features.column("n_tokens"), MAX_TOKEN_WEIGHT)
     stats = (labels.gold_tokens, labels.gold_covered, labels.content_tokens,
              labels.content_in_gold)
-    return features.values, labels.labels, weights, [b.text for b in blocks], stats
+    return (features.values, labels.labels, weights, [b.text for b in blocks], stats,
+            containers(blocks))
 
 
 def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DEFAULT_CONFIG,
                     jobs: int = 1, progress: Callable[[str], None] | None = None) -> PageSet:
     """Turn labeled pages into a PageSet, in `jobs` processes; bad pages are skipped, listed."""
     xs, ys, ws, starts = [], [], [], [0]
-    ids, groups, gold, texts, langs, meta, skipped = [], [], [], [], [], [], []
+    ids, groups, gold, texts, langs, meta, skipped, trees = [], [], [], [], [], [], [], []
     totals = np.zeros(4, dtype=np.int64)
 
     def collect(page: LabeledPage, result: tuple | str) -> None:
         if isinstance(result, str):
             skipped.append(result)
             return
-        values, labels, weights, block_texts, stats = result
+        values, labels, weights, block_texts, stats, tree = result
         xs.append(values)
         ys.append(labels)
         ws.append(weights)
@@ -156,6 +165,7 @@ def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DE
         texts.append(block_texts)
         langs.append(page.lang)
         meta.append(page_meta(page))
+        trees.append(tree)
         totals[:] += stats
 
     started = time.monotonic()
@@ -190,6 +200,7 @@ def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DE
         weights=np.concatenate(ws) if ws else np.zeros(0, dtype=np.float32),
         page_starts=np.array(starts, dtype=np.int64), page_ids=ids, groups=groups, gold=gold,
         block_texts=texts, langs=langs, meta=meta, label_stats=label_stats, skipped=skipped,
+        trees=trees,
     )
 
 
@@ -240,6 +251,8 @@ def concat(sets: Sequence[PageSet]) -> PageSet:
         gold=[g for s in sets for g in s.gold],
         block_texts=[t for s in sets for t in s.block_texts],
         langs=[lang for s in sets for lang in s.langs], meta=[m for s in sets for m in s.meta],
+        trees=([t for s in sets for t in s.trees]
+               if all(len(s.trees) == s.n_pages for s in sets) else []),
     )
     return joined
 
@@ -256,6 +269,7 @@ def subset(pages: PageSet, keep: np.ndarray) -> PageSet:
         page_ids=[pages.page_ids[i] for i in pick], groups=[pages.groups[i] for i in pick],
         gold=[pages.gold[i] for i in pick], block_texts=[pages.block_texts[i] for i in pick],
         langs=[pages.langs[i] for i in pick], meta=[pages.meta[i] for i in pick],
+        trees=[pages.trees[i] for i in pick] if pages.trees else [],
     )
 
 
@@ -274,6 +288,13 @@ def _rows(pages: PageSet, params: HyperParams) -> tuple[np.ndarray, np.ndarray]:
     small = pages.weights < params.small_block_tokens
     keep = (~small | (rng.random(len(small)) < params.small_block_keep)) & (pages.y != UNLABELED)
     weights = np.where(small, pages.weights / params.small_block_keep, pages.weights)
+    if params.page_weight_power:
+        page_of_row = np.repeat(np.arange(pages.n_pages), np.diff(pages.page_starts))
+        per_page = np.bincount(page_of_row, weights=np.where(keep, weights, 0.0),
+                               minlength=pages.n_pages)
+        scale = np.maximum(per_page, PAGE_WEIGHT_FLOOR) ** -params.page_weight_power
+        scaled = weights * scale[page_of_row]
+        weights = scaled * (weights[keep].sum() / max(scaled[keep].sum(), 1e-12))
     rows = np.flatnonzero(keep)
     return rows, weights[rows]
 

@@ -340,13 +340,13 @@ def test_page_cut_flag_reaches_the_extractor(fixtures, capsys, monkeypatch):
     extract_module = importlib.import_module("boilerplate.extract")
 
     floors = []
-    real = extract_module.page_cut
+    real = extract_module.decide_page
 
-    def spy(proba, tokens, threshold, floor):
-        floors.append(floor)
-        return real(proba, tokens, threshold, floor)
+    def spy(proba, tokens, tree, threshold, config):
+        floors.append(config.page_cut_floor)
+        return real(proba, tokens, tree, threshold, config)
 
-    monkeypatch.setattr(extract_module, "page_cut", spy)
+    monkeypatch.setattr(extract_module, "decide_page", spy)
     page = str(fixtures / "en_news.html")
     assert main(["extract", "--format", "json", "--blocks", page]) == 0
     fixed = json.loads(capsys.readouterr().out)
@@ -355,4 +355,28 @@ def test_page_cut_flag_reaches_the_extractor(fixtures, capsys, monkeypatch):
     assert floors == [None, PAGE_CUT_FLOOR]
     assert adaptive["cut"] <= fixed["cut"]  # the labels were judged by this probability
     kept = [b["label"] == "content" for b in adaptive["blocks"]]
+    assert all(k for b, k in zip(fixed["blocks"], kept, strict=True) if b["label"] == "content")
+
+
+def test_region_flag_reaches_the_extractor_and_only_adds_blocks(fixtures, capsys, monkeypatch):
+    import importlib
+
+    from boilerplate.config import REGION_FLOOR
+
+    extract_module = importlib.import_module("boilerplate.extract")
+    seen = []
+    real = extract_module.decide_page
+
+    def spy(proba, tokens, tree, threshold, config):
+        seen.append((config.region_floor, tree is not None))
+        return real(proba, tokens, tree, threshold, config)
+
+    monkeypatch.setattr(extract_module, "decide_page", spy)
+    page = str(fixtures / "en_news.html")
+    assert main(["extract", "--format", "json", "--blocks", page]) == 0
+    fixed = json.loads(capsys.readouterr().out)
+    assert main(["extract", "--format", "json", "--blocks", "--region", page]) == 0
+    region = json.loads(capsys.readouterr().out)
+    assert seen == [(None, False), (REGION_FLOOR, True)]
+    kept = [b["label"] == "content" for b in region["blocks"]]
     assert all(k for b, k in zip(fixed["blocks"], kept, strict=True) if b["label"] == "content")

@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -152,14 +153,76 @@ def test_page_cut_never_goes_below_its_floor():
 
 
 def test_kept_rows_cuts_each_page_on_its_own():
+    from boilerplate.config import DEFAULT_CONFIG
     from boilerplate.model import kept_rows, page_cut
 
     sure = np.array([0.97, 0.02, 0.9])
     unsure = np.array([0.3, 0.02, 0.25])
     proba = np.concatenate([sure, unsure])
     tokens = np.array([50, 3, 40, 50, 3, 40])
-    keep = kept_rows(proba, tokens, np.array([0, 3, 6]), 0.5, 0.1)
+    bounds = np.array([0, 3, 6])
+    cut = replace(DEFAULT_CONFIG, page_cut_floor=0.1)
+    keep = kept_rows(proba, tokens, bounds, 0.5, cut)
     assert keep.tolist() == [True, False, True, True, False, True]
     assert page_cut(unsure, tokens[3:], 0.5, 0.1) < 0.5
-    assert kept_rows(proba, tokens, np.array([0, 3, 6]), 0.5, None).tolist() == (proba >= 0.5
-                                                                                 ).tolist()
+    assert kept_rows(proba, tokens, bounds, 0.5, DEFAULT_CONFIG).tolist() == (proba >= 0.5
+                                                                              ).tolist()
+
+
+THREAD = """<html><body><div class="menu"><a href="/">Home</a> <a href="/f">Forums</a></div>
+<div id="thread"><div class="post"><p>First post, which asks how to set the cache size.</p></div>
+<div class="post"><p>Second post: a reply that points at the settings page.</p></div>
+<div class="post"><p>Third post: a later reply the model is unsure about.</p></div></div>
+<div class="footer"><p>Copyright and terms of use.</p></div></body></html>"""
+
+
+def _thread_blocks():
+    from boilerplate.blocks import containers, segment
+    from boilerplate.parse import parse
+
+    blocks = segment(parse(THREAD))
+    assert [b.text[:5] for b in blocks] == ["Home ", "First", "Secon", "Third", "Copyr"]
+    return blocks, containers(blocks)
+
+
+def test_extend_region_adds_unsure_blocks_inside_the_main_region_only():
+    from boilerplate.model import extend_region
+
+    blocks, tree = _thread_blocks()
+    proba = np.array([0.3, 0.9, 0.6, 0.15, 0.2])
+    tokens = np.array([2.0, 10, 10, 10, 5])
+    keep = proba >= 0.5
+    out = extend_region(proba, tokens, keep, tree, floor=0.1, share=0.75)
+    # The third post shares the thread with the two kept ones; menu and footer lie outside.
+    assert out.tolist() == [False, True, True, True, False]
+    assert extend_region(proba, tokens, keep, tree, floor=0.2, share=0.75).tolist() == \
+        keep.tolist()
+
+
+def test_extend_region_adds_nothing_when_the_region_is_the_whole_page():
+    from boilerplate.model import extend_region
+
+    blocks, tree = _thread_blocks()
+    proba = np.array([0.3, 0.9, 0.2, 0.15, 0.8])  # a post and the footer: no inner region
+    tokens = np.array([2.0, 10, 10, 10, 10])
+    keep = proba >= 0.5
+    assert extend_region(proba, tokens, keep, tree, 0.1, 0.75).tolist() == keep.tolist()
+    nothing = np.zeros(5, dtype=bool)
+    assert not extend_region(proba, tokens, nothing, tree, 0.1, 0.75).any()
+
+
+def test_decide_page_runs_the_region_pass_only_below_the_cut():
+    from boilerplate.config import DEFAULT_CONFIG
+    from boilerplate.errors import ModelError
+    from boilerplate.model import decide_page
+
+    _, tree = _thread_blocks()
+    proba = np.array([0.3, 0.9, 0.6, 0.15, 0.2])
+    tokens = np.array([2.0, 10, 10, 10, 5])
+    keep, cut = decide_page(proba, tokens, None, 0.5, DEFAULT_CONFIG)
+    assert cut == 0.5 and keep.tolist() == [False, True, True, False, False]
+    region = replace(DEFAULT_CONFIG, region_floor=0.1)
+    keep, _ = decide_page(proba, tokens, tree, 0.5, region)
+    assert keep.tolist() == [False, True, True, True, False]
+    with pytest.raises(ModelError, match="containers"):
+        decide_page(proba, tokens, None, 0.5, region)

@@ -72,3 +72,25 @@ def test_subset_and_concat_keep_rows_with_their_pages(tmp_path):
     np.testing.assert_array_equal(picked.X[picked.rows(0)], a.X[a.rows(1)])
     np.testing.assert_array_equal(picked.X[picked.rows(1)], b.X[b.rows(2)])
     assert picked.block_texts[1] == b.block_texts[2]
+    assert len(both.trees) == both.n_pages and len(picked.trees) == 2
+    np.testing.assert_array_equal(picked.trees[1].ids, b.trees[2].ids)
+    assert len(picked.trees[0].starts) == len(picked.y[picked.rows(0)]) + 1
+
+
+def test_page_weight_power_one_weighs_every_page_alike(tmp_path):
+    from boilerplate.train import PAGE_WEIGHT_FLOOR, _rows
+
+    pages, _ = load_pageset(str(write_pairs(tmp_path / "pairs")))
+    rows, plain = _rows(pages, HyperParams())
+    same_rows, even = _rows(pages, HyperParams(page_weight_power=1.0))
+    np.testing.assert_array_equal(rows, same_rows)
+    assert np.isclose(even.sum(), plain.sum())  # only how the weight is shared changes
+    page_of_row = np.repeat(np.arange(pages.n_pages), np.diff(pages.page_starts))[rows]
+    before = np.bincount(page_of_row, weights=plain)
+    after = np.bincount(page_of_row, weights=even)
+    heavy = before >= PAGE_WEIGHT_FLOOR
+    assert heavy.sum() >= 2 and len(set(before[heavy].round(3))) > 1
+    assert np.allclose(after[heavy], after[heavy][0])  # pages above the floor weigh alike
+    # Within a page, blocks keep their relative weights.
+    first = page_of_row == 0
+    np.testing.assert_allclose(even[first] / even[first].sum(), plain[first] / plain[first].sum())
