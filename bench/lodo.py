@@ -75,7 +75,8 @@ def cache_key() -> str:
 
 def add_decision_flags(ap: argparse.ArgumentParser) -> None:
     """--page-cut and --region, the extractor's opt-in decision passes."""
-    add_decision_flags(ap)
+    ap.add_argument("--page-cut", action="store_true",
+                    help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
     ap.add_argument("--region", action="store_true",
                     help=f"keep blocks down to {REGION_FLOOR} inside the main region "
                          "(model.extend_region)")
