@@ -2,7 +2,8 @@
 
 Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
-                            [--without SET,...] [--page-cut] [--reuse-models]
+                            [--without SET,...] [--page-cut] [--region] [--reuse-models]
+                            [--page-weight-power P]
 
 For each held-out set, a model is trained (with `boilerplate.train.fit`, threshold chosen on
 held-out *training* sites, never on the test set) on every other set, then scored on the
@@ -63,7 +64,7 @@ def log(msg: str) -> None:
     print(f"[lodo {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-PAGESET_LAYOUT = "trees"
+PAGESET_LAYOUT = "trees2"
 """Bumped when PageSet gains a field, so cached sets are rebuilt (models are not)."""
 
 

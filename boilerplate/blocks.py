@@ -81,11 +81,14 @@ class Block(NamedTuple):
 class Containers(NamedTuple):
     """Every block's enclosing block-level elements as flat arrays (numpy, no tuples per block).
 
-    Block i's container ids, the root (0) first, are ids[starts[i]:starts[i + 1]].
+    Block i's container ids, the root (0) first, are ids[starts[i]:starts[i + 1]]; paths[i]
+    numbers its tag path, so blocks with equal numbers share one (a page's posts, its
+    paragraphs).
     """
 
     ids: np.ndarray
     starts: np.ndarray
+    paths: np.ndarray
 
     @property
     def lengths(self) -> np.ndarray:
@@ -105,7 +108,10 @@ def containers(blocks: Sequence[Block]) -> Containers:
     lengths = np.fromiter((len(b.nodes) for b in blocks), dtype=np.int64, count=len(blocks))
     ids = np.fromiter(chain.from_iterable(b.nodes for b in blocks), dtype=np.int32,
                       count=int(lengths.sum()))
-    return Containers(ids, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
+    codes: dict[str, int] = {}
+    paths = np.fromiter((codes.setdefault(b.tag_path, len(codes)) for b in blocks),
+                        dtype=np.int32, count=len(blocks))
+    return Containers(ids, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), paths)
 
 
 def _count_spaces(text: str) -> int:

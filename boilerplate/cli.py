@@ -39,7 +39,7 @@ def _config(args: argparse.Namespace) -> Config:
                    page_cut_floor=floor, region_floor=region)
 
 
-def _add_page_cut(parser: argparse.ArgumentParser) -> None:
+def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--page-cut", action="store_true",
                         help="let a page whose probabilities split lower than the threshold "
                              f"take its own, lower cut (down to {PAGE_CUT_FLOOR}): more "
@@ -66,7 +66,7 @@ def _add_pages_and_model(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threshold", type=float, default=None,
                         help="probability at or above which a block is content "
                              "(default: the model's)")
-    _add_page_cut(parser)
+    _add_decision_flags(parser)
 
 
 def _format_cell(value: object, width: int) -> str:
@@ -487,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="probability at or above which a block is content; lower keeps "
                               "more (recall), higher keeps less (precision); default: the "
                               "model's")
-    _add_page_cut(extract)
+    _add_decision_flags(extract)
     extract.add_argument("--format", choices=FORMATS, default="text",
                          help="text (a paragraph per line), markdown, html, json (indented) "
                               "or jsonl (a line per page); default text")
@@ -554,7 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("data", nargs="+", metavar="DATA")
     evaluate.add_argument("--model", default=None, help="model directory (default: shipped)")
     evaluate.add_argument("--threshold", type=float, default=None)
-    _add_page_cut(evaluate)
+    _add_decision_flags(evaluate)
     evaluate.add_argument("--by", choices=("dataset", "lang", "page_type"), default="dataset",
                           help="group pages by this in the table")
     evaluate.add_argument("--compare", default="",

@@ -74,13 +74,17 @@ class Config:
     per-page cut wins that back, but costs precision on strictly annotated news sets
     (README, "Per-page cut"), so it is opt-in."""
     region_floor: float | None = None
-    """Lowest probability at which a block inside the page's main region is still kept
-    (`model.extend_region`, e.g. REGION_FLOOR); None (the default) keeps only blocks at or
-    above the cut. A forum's later replies or a manual's later sections share the region of
-    the blocks the model is sure about but score lower on their own."""
+    """Lowest probability at which a block inside the page's main region, built like the
+    blocks kept there, is still kept (`model.extend_region`, e.g. REGION_FLOOR); None (the
+    default) keeps only blocks at or above the cut. A forum's later replies or a manual's
+    later sections share the region and tag path of the blocks the model is sure about but
+    score lower on their own."""
     region_share: float = 0.75
     """The main region is the deepest container holding this share of the kept blocks'
     probability-weighted tokens."""
+    region_sure: float = 0.7
+    """A block the region pass adds must share its tag path with a kept block at least
+    this probable."""
     detect_sample_bytes: int = 65_536
     """How much of an undeclared page the charset detector reads."""
     meta_sniff_bytes: int = 16_384

@@ -116,13 +116,16 @@ def page_cut(proba: np.ndarray, tokens: np.ndarray, threshold: float,
 
 
 def extend_region(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray,
-                  tree: Containers, floor: float, share: float) -> np.ndarray:
-    """`keep` plus the blocks at or above `floor` inside the page's main region.
+                  tree: Containers, floor: float, share: float, sure: float) -> np.ndarray:
+    """`keep` plus the blocks at or above `floor` that sit inside the page's main region and
+    share their tag path with a block kept at `sure` or above.
 
     The main region is the deepest container holding `share` of the kept blocks'
     probability-weighted tokens. A forum thread or a manual spreads its text over many
-    posts or sections; the model is sure of some and unsure of the rest, which sit in the
-    same region. A region that is the whole page (<html> or <body>) adds nothing.
+    posts or sections built alike; the model is sure of some and unsure of the rest. A
+    region can be wide (a layout column beside the article); the tag path keeps its menus,
+    share buttons and teaser lists out. A region that is the whole page (<html> or <body>)
+    adds nothing.
     """
     mass = tokens * proba * keep
     if mass.sum() <= 0:
@@ -137,7 +140,8 @@ def extend_region(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray,
     if depth[main] < REGION_MIN_DEPTH:
         return keep
     inside = np.bincount(owner[ids == main], minlength=len(keep)) > 0
-    return keep | (inside & (proba >= floor))
+    alike = np.isin(tree.paths, tree.paths[keep & (proba >= sure)])
+    return keep | (inside & alike & (proba >= floor))
 
 
 def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
@@ -150,7 +154,7 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
         if tree is None:
             raise ModelError("the main-region pass needs the blocks' containers")
         keep = extend_region(proba, tokens, keep, tree, config.region_floor,
-                             config.region_share)
+                             config.region_share, config.region_sure)
     return keep, cut
 
 

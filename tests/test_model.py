@@ -170,7 +170,8 @@ def test_kept_rows_cuts_each_page_on_its_own():
 
 
 THREAD = """<html><body><div class="menu"><a href="/">Home</a> <a href="/f">Forums</a></div>
-<div id="thread"><div class="post"><p>First post, which asks how to set the cache size.</p></div>
+<div id="thread"><div class="tools"><a href="/share">Share this thread</a></div>
+<div class="post"><p>First post, which asks how to set the cache size.</p></div>
 <div class="post"><p>Second post: a reply that points at the settings page.</p></div>
 <div class="post"><p>Third post: a later reply the model is unsure about.</p></div></div>
 <div class="footer"><p>Copyright and terms of use.</p></div></body></html>"""
@@ -181,7 +182,7 @@ def _thread_blocks():
     from boilerplate.parse import parse
 
     blocks = segment(parse(THREAD))
-    assert [b.text[:5] for b in blocks] == ["Home ", "First", "Secon", "Third", "Copyr"]
+    assert [b.text[:5] for b in blocks] == ["Home ", "Share", "First", "Secon", "Third", "Copyr"]
     return blocks, containers(blocks)
 
 
@@ -189,26 +190,28 @@ def test_extend_region_adds_unsure_blocks_inside_the_main_region_only():
     from boilerplate.model import extend_region
 
     blocks, tree = _thread_blocks()
-    proba = np.array([0.3, 0.9, 0.6, 0.15, 0.2])
-    tokens = np.array([2.0, 10, 10, 10, 5])
+    proba = np.array([0.3, 0.3, 0.9, 0.6, 0.15, 0.2])
+    tokens = np.array([2.0, 3, 10, 10, 10, 5])
     keep = proba >= 0.5
-    out = extend_region(proba, tokens, keep, tree, floor=0.1, share=0.75)
-    # The third post shares the thread with the two kept ones; menu and footer lie outside.
-    assert out.tolist() == [False, True, True, True, False]
-    assert extend_region(proba, tokens, keep, tree, floor=0.2, share=0.75).tolist() == \
-        keep.tolist()
+    out = extend_region(proba, tokens, keep, tree, floor=0.1, share=0.75, sure=0.7)
+    # The third post shares the thread and the tag path of the first; the share link sits
+    # in the thread but is built otherwise; menu and footer lie outside.
+    assert out.tolist() == [False, False, True, True, True, False]
+    assert extend_region(proba, tokens, keep, tree, 0.2, 0.75, 0.7).tolist() == keep.tolist()
+    # With no kept block sure enough, no tag path vouches for the unsure ones.
+    assert extend_region(proba, tokens, keep, tree, 0.1, 0.75, 0.95).tolist() == keep.tolist()
 
 
 def test_extend_region_adds_nothing_when_the_region_is_the_whole_page():
     from boilerplate.model import extend_region
 
     blocks, tree = _thread_blocks()
-    proba = np.array([0.3, 0.9, 0.2, 0.15, 0.8])  # a post and the footer: no inner region
-    tokens = np.array([2.0, 10, 10, 10, 10])
+    proba = np.array([0.3, 0.3, 0.9, 0.2, 0.15, 0.8])  # a post and the footer: no inner region
+    tokens = np.array([2.0, 3, 10, 10, 10, 10])
     keep = proba >= 0.5
-    assert extend_region(proba, tokens, keep, tree, 0.1, 0.75).tolist() == keep.tolist()
-    nothing = np.zeros(5, dtype=bool)
-    assert not extend_region(proba, tokens, nothing, tree, 0.1, 0.75).any()
+    assert extend_region(proba, tokens, keep, tree, 0.1, 0.75, 0.7).tolist() == keep.tolist()
+    nothing = np.zeros(6, dtype=bool)
+    assert not extend_region(proba, tokens, nothing, tree, 0.1, 0.75, 0.7).any()
 
 
 def test_decide_page_runs_the_region_pass_only_below_the_cut():
@@ -217,12 +220,12 @@ def test_decide_page_runs_the_region_pass_only_below_the_cut():
     from boilerplate.model import decide_page
 
     _, tree = _thread_blocks()
-    proba = np.array([0.3, 0.9, 0.6, 0.15, 0.2])
-    tokens = np.array([2.0, 10, 10, 10, 5])
+    proba = np.array([0.3, 0.3, 0.9, 0.6, 0.15, 0.2])
+    tokens = np.array([2.0, 3, 10, 10, 10, 5])
     keep, cut = decide_page(proba, tokens, None, 0.5, DEFAULT_CONFIG)
-    assert cut == 0.5 and keep.tolist() == [False, True, True, False, False]
+    assert cut == 0.5 and keep.tolist() == [False, False, True, True, False, False]
     region = replace(DEFAULT_CONFIG, region_floor=0.1)
     keep, _ = decide_page(proba, tokens, tree, 0.5, region)
-    assert keep.tolist() == [False, True, True, True, False]
+    assert keep.tolist() == [False, False, True, True, True, False]
     with pytest.raises(ModelError, match="containers"):
         decide_page(proba, tokens, None, 0.5, region)
