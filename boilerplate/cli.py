@@ -373,7 +373,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                 say(f"{info.name}: {pageset.n_pages} pages, {len(pageset.y)} blocks, "
                     f"labels cover {pageset.label_stats['gold_token_coverage']} of gold tokens")
     _print_warnings(caught)
-    params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing)
+    params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing,
+                         page_weight_power=args.page_weight_power)
     model, fit_report = fit(concat(sets), params, config, progress=say)
     model.save(args.out, {"training_sets": infos, "training": fit_report,
                           "hyperparameters": params.__dict__})
@@ -542,6 +543,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--jobs", type=int, default=1, help="processes for featurizing")
     train.add_argument("--max-iter", type=int, default=HyperParams.max_iter,
                        help="boosting iterations (trees), default %(default)s")
+    train.add_argument("--page-weight-power", type=float,
+                       default=HyperParams.page_weight_power,
+                       help="divide each block's weight by its page's total to this power "
+                            "(0: long pages dominate; 1: every page weighs the same), "
+                            "default %(default)s")
     train.add_argument("--smoothing", action="store_true",
                        help="also try a second pass over neighbours' probabilities (kept if "
                             "it helps on held-out training sites; slower, and off by default "

@@ -82,7 +82,7 @@ def test_train_evaluate_extract_round_trip(tmp_path, capsys):
     jsonl = write_jsonl(tmp_path / "site" / "pages.jsonl.gz")
     out = tmp_path / "model"
     code = main(["train", str(data), str(jsonl), "--out", str(out), "--max-iter", "15",
-                 "--quiet"])
+                 "--page-weight-power", "1", "--quiet"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     summary = json.loads(captured.out)
@@ -91,6 +91,7 @@ def test_train_evaluate_extract_round_trip(tmp_path, capsys):
     meta = json.loads((out / "model.json").read_text())
     assert [s["pages"] for s in meta["training_sets"]] == [8, 8]
     assert meta["training_sets"][1]["skipped"] == 2
+    assert meta["hyperparameters"]["page_weight_power"] == 1.0
 
     assert main(["evaluate", "--model", str(out), "--json", "--quiet", str(jsonl)]) == 0
     tables = json.loads(capsys.readouterr().out)
