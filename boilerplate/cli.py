@@ -47,8 +47,9 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", action="store_true",
                         help="also keep blocks down to probability "
                              f"{REGION_FLOOR} inside the page's main region (the deepest "
-                             "container holding most of the kept text): more recall on "
-                             "forums, manuals and listings")
+                             "container holding most of the kept text) that are built like "
+                             "the blocks kept there: more recall on forums, manuals and "
+                             "listings")
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:
