@@ -300,7 +300,10 @@ def test_interrupted_batch_resumes_without_loss_or_duplicates(tmp_path):
     out = tmp_path / "out"
     argv = [sys.executable, "-m", "boilerplate", "extract", "--jobs", "2", "--output", str(out),
             str(src)]
-    first = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    # Ctrl-C as a terminal delivers it: a test run started in the background by a shell
+    # inherits SIGINT ignored, and so would the batch, which would then never stop.
+    first = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (not out.exists() or len(list(out.iterdir())) < 40):
         time.sleep(0.05)
