@@ -336,51 +336,42 @@ def test_dask_option_without_dask_names_the_extra(fixtures, tmp_path, monkeypatc
     assert code == 2 and "pip install 'boilerplate[dask]'" in err and "Traceback" not in err
 
 
-def test_page_cut_flag_reaches_the_extractor(fixtures, capsys, monkeypatch):
+def _extract_with_and_without(flag, fixtures, capsys, monkeypatch):
+    """JSON output of `extract` without and with `flag`, and each call's (config, tree)."""
     import importlib
-
-    from boilerplate.config import PAGE_CUT_FLOOR
-
-    extract_module = importlib.import_module("boilerplate.extract")
-
-    floors = []
-    real = extract_module.decide_page
-
-    def spy(proba, tokens, tree, threshold, config):
-        floors.append(config.page_cut_floor)
-        return real(proba, tokens, tree, threshold, config)
-
-    monkeypatch.setattr(extract_module, "decide_page", spy)
-    page = str(fixtures / "en_news.html")
-    assert main(["extract", "--format", "json", "--blocks", page]) == 0
-    fixed = json.loads(capsys.readouterr().out)
-    assert main(["extract", "--format", "json", "--blocks", "--page-cut", page]) == 0
-    adaptive = json.loads(capsys.readouterr().out)
-    assert floors == [None, PAGE_CUT_FLOOR]
-    assert adaptive["cut"] <= fixed["cut"]  # the labels were judged by this probability
-    kept = [b["label"] == "content" for b in adaptive["blocks"]]
-    assert all(k for b, k in zip(fixed["blocks"], kept, strict=True) if b["label"] == "content")
-
-
-def test_region_flag_reaches_the_extractor_and_only_adds_blocks(fixtures, capsys, monkeypatch):
-    import importlib
-
-    from boilerplate.config import REGION_FLOOR
 
     extract_module = importlib.import_module("boilerplate.extract")
     seen = []
     real = extract_module.decide_page
 
     def spy(proba, tokens, tree, threshold, config):
-        seen.append((config.region_floor, tree is not None))
+        seen.append((config, tree))
         return real(proba, tokens, tree, threshold, config)
 
     monkeypatch.setattr(extract_module, "decide_page", spy)
     page = str(fixtures / "en_news.html")
-    assert main(["extract", "--format", "json", "--blocks", page]) == 0
-    fixed = json.loads(capsys.readouterr().out)
-    assert main(["extract", "--format", "json", "--blocks", "--region", page]) == 0
-    region = json.loads(capsys.readouterr().out)
-    assert seen == [(None, False), (REGION_FLOOR, True)]
-    kept = [b["label"] == "content" for b in region["blocks"]]
-    assert all(k for b, k in zip(fixed["blocks"], kept, strict=True) if b["label"] == "content")
+    outputs = []
+    for extra in ([], [flag]):
+        assert main(["extract", "--format", "json", "--blocks", *extra, page]) == 0
+        outputs.append(json.loads(capsys.readouterr().out))
+    plain, flagged = outputs
+    kept = [b["label"] == "content" for b in flagged["blocks"]]
+    assert all(k for b, k in zip(plain["blocks"], kept, strict=True) if b["label"] == "content")
+    return plain, flagged, seen
+
+
+def test_page_cut_flag_reaches_the_extractor(fixtures, capsys, monkeypatch):
+    from boilerplate.config import PAGE_CUT_FLOOR
+
+    fixed, adaptive, seen = _extract_with_and_without("--page-cut", fixtures, capsys,
+                                                      monkeypatch)
+    assert [config.page_cut_floor for config, _ in seen] == [None, PAGE_CUT_FLOOR]
+    assert adaptive["cut"] <= fixed["cut"]  # the labels were judged by this probability
+
+
+def test_region_flag_reaches_the_extractor_and_only_adds_blocks(fixtures, capsys, monkeypatch):
+    from boilerplate.config import REGION_FLOOR
+
+    _, _, seen = _extract_with_and_without("--region", fixtures, capsys, monkeypatch)
+    assert [(config.region_floor, tree is not None) for config, tree in seen] == [
+        (None, False), (REGION_FLOOR, True)]
