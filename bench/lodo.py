@@ -8,11 +8,11 @@ Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
 For each held-out set, a model is trained (with `boilerplate.train.fit`, threshold chosen on
 held-out *training* sites, never on the test set) on every other set, then scored on the
 held-out set with the token metric. Peers run on the same pages. Featurized sets and peer
-scores are cached in --cache, keyed by package version and feature list, so reruns are quick
-(the key does not cover parsing code: clear the cache after changing how pages are parsed or
-segmented). Each fold's model is kept there too; --reuse-models scores those instead of
-fitting again (fitting is seeded, so it would give the same models), for example to compare
-the fixed threshold with --page-cut.
+scores are cached in --cache, keyed by package version, feature list and PAGESET_LAYOUT, so
+reruns are quick (the key does not cover parsing code: clear the cache after changing how
+pages are parsed or segmented). Each fold's model is kept there too; --reuse-models scores
+those instead of fitting again (fitting is seeded, so it would give the same models), for
+example to compare the fixed threshold with --page-cut.
 --without leaves sets out of every fold's training (for example trafilatura-eval, to compare
 with folds trained on full-text gold only); fold models are named by their training sets.
 Prints a Markdown table (token F1 ± bootstrap std, precision, recall) and, for wcxb,
@@ -69,7 +69,7 @@ PAGESET_LAYOUT = "trees2"
 
 
 def cache_key() -> str:
-    """Names fold models: the package version and the feature columns they were fitted on."""
+    """Names cached sets and fold models: the package version and the feature columns."""
     names = ",".join(feature_names())
     return hashlib.sha256(f"{__version__}|{names}".encode()).hexdigest()[:12]
 

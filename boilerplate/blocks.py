@@ -83,12 +83,12 @@ class Containers(NamedTuple):
 
     Block i's container ids, the root (0) first, are ids[starts[i]:starts[i + 1]]; paths[i]
     numbers its tag path, so blocks with equal numbers share one (a page's posts, its
-    paragraphs).
+    paragraphs). paths is None when not asked for (the featurizer has no use for it).
     """
 
     ids: np.ndarray
     starts: np.ndarray
-    paths: np.ndarray
+    paths: np.ndarray | None
 
     @property
     def lengths(self) -> np.ndarray:
@@ -103,15 +103,19 @@ class Containers(NamedTuple):
         return np.arange(len(self.ids)) - np.repeat(self.starts[:-1], self.lengths)
 
 
-def containers(blocks: Sequence[Block]) -> Containers:
-    """The container ids of every block, flattened once for bincount-style tree statistics."""
+def containers(blocks: Sequence[Block], paths: bool = True) -> Containers:
+    """The container ids of every block, flattened once for bincount-style tree statistics,
+    and (if `paths`) their tag paths numbered."""
     lengths = np.fromiter((len(b.nodes) for b in blocks), dtype=np.int64, count=len(blocks))
     ids = np.fromiter(chain.from_iterable(b.nodes for b in blocks), dtype=np.int32,
                       count=int(lengths.sum()))
+    starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    if not paths:
+        return Containers(ids, starts, None)
     codes: dict[str, int] = {}
-    paths = np.fromiter((codes.setdefault(b.tag_path, len(codes)) for b in blocks),
-                        dtype=np.int32, count=len(blocks))
-    return Containers(ids, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64), paths)
+    numbers = np.fromiter((codes.setdefault(b.tag_path, len(codes)) for b in blocks),
+                          dtype=np.int32, count=len(blocks))
+    return Containers(ids, starts, numbers)
 
 
 def _count_spaces(text: str) -> int:

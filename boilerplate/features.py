@@ -221,8 +221,8 @@ def _tree_columns(blocks: Sequence[Block], tokens: np.ndarray, link_density: np.
     whole-page wrapper loses to the article because it also holds the menus.
     """
     n = len(blocks)
-    tree = containers(blocks)
-    lengths, flat = tree.lengths, tree.ids.astype(np.int64)
+    tree = containers(blocks, paths=False)
+    lengths, flat = tree.lengths, tree.ids
     rows = tree.block_of_each()
     ends = tree.starts[1:]
     position = tree.depth_of_each()

@@ -151,8 +151,8 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
     cut = page_cut(proba, tokens, threshold, config.page_cut_floor)
     keep = proba >= cut
     if config.region_floor is not None and config.region_floor < cut:
-        if tree is None:
-            raise ModelError("the main-region pass needs the blocks' containers")
+        if tree is None or tree.paths is None:
+            raise ModelError("the main-region pass needs the blocks' containers and tag paths")
         keep = extend_region(proba, tokens, keep, tree, config.region_floor,
                              config.region_share, config.region_sure)
     return keep, cut

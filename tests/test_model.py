@@ -229,3 +229,5 @@ def test_decide_page_runs_the_region_pass_only_below_the_cut():
     assert keep.tolist() == [False, False, True, True, True, False]
     with pytest.raises(ModelError, match="containers"):
         decide_page(proba, tokens, None, 0.5, region)
+    with pytest.raises(ModelError, match="tag paths"):  # the featurizer's kind, without paths
+        decide_page(proba, tokens, tree._replace(paths=None), 0.5, region)
