@@ -79,8 +79,8 @@ def add_decision_flags(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--page-cut", action="store_true",
                     help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
     ap.add_argument("--region", action="store_true",
-                    help=f"keep blocks down to {REGION_FLOOR} inside the main region "
-                         "(model.extend_region)")
+                    help=f"keep blocks down to {REGION_FLOOR} inside the main region, drop "
+                         "unsure ones outside it (model.region_pass)")
 
 
 def decision_config(args: argparse.Namespace) -> Config:

@@ -48,8 +48,9 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                         help="also keep blocks down to probability "
                              f"{REGION_FLOOR} inside the page's main region (the deepest "
                              "container holding most of the kept text) that are built like "
-                             "the blocks kept there: more recall on forums, manuals and "
-                             "listings")
+                             "the blocks kept there, and drop unsure blocks outside it: more "
+                             "recall on forums, manuals and listings, fewer comments and "
+                             "teasers kept beside articles")
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:

@@ -75,7 +75,7 @@ class Config:
     (README, "Per-page cut"), so it is opt-in."""
     region_floor: float | None = None
     """Lowest probability at which a block inside the page's main region, built like the
-    blocks kept there, is still kept (`model.extend_region`, e.g. REGION_FLOOR); None (the
+    blocks kept there, is still kept (`model.region_pass`, e.g. REGION_FLOOR); None (the
     default) keeps only blocks at or above the cut. A forum's later replies or a manual's
     later sections share the region and tag path of the blocks the model is sure about but
     score lower on their own."""
@@ -85,6 +85,9 @@ class Config:
     region_sure: float = 0.7
     """A block the region pass adds must share its tag path with a kept block at least
     this probable."""
+    region_trim: float | None = 0.6
+    """The region pass drops kept blocks below this probability that lie outside the main
+    region (comments, teasers and boxes beside the article); None keeps them."""
     detect_sample_bytes: int = 65_536
     """How much of an undeclared page the charset detector reads."""
     meta_sniff_bytes: int = 16_384

@@ -115,17 +115,19 @@ def page_cut(proba: np.ndarray, tokens: np.ndarray, threshold: float,
     return float(min(cuts[best], threshold))
 
 
-def extend_region(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray,
-                  tree: Containers, floor: float, share: float, sure: float) -> np.ndarray:
+def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
+                floor: float, share: float, sure: float, trim: float | None) -> np.ndarray:
     """`keep` plus the blocks at or above `floor` that sit inside the page's main region and
-    share their tag path with a block kept at `sure` or above.
+    share their tag path with a block kept at `sure` or above, minus the kept blocks below
+    `trim` that sit outside it.
 
     The main region is the deepest container holding `share` of the kept blocks'
     probability-weighted tokens. A forum thread or a manual spreads its text over many
     posts or sections built alike; the model is sure of some and unsure of the rest. A
     region can be wide (a layout column beside the article); the tag path keeps its menus,
-    share buttons and teaser lists out. A region that is the whole page (<html> or <body>)
-    adds nothing.
+    share buttons and teaser lists out. Outside the region, the blocks the model barely
+    kept are mostly comments, teasers and boxes beside the article. A region that is the
+    whole page (<html> or <body>) changes nothing.
     """
     mass = tokens * proba * keep
     if mass.sum() <= 0:
@@ -141,7 +143,10 @@ def extend_region(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray,
         return keep
     inside = np.bincount(owner[ids == main], minlength=len(keep)) > 0
     alike = np.isin(tree.paths, tree.paths[keep & (proba >= sure)])
-    return keep | (inside & alike & (proba >= floor))
+    out = keep | (inside & alike & (proba >= floor))
+    if trim is not None:
+        out &= inside | (proba >= trim)
+    return out
 
 
 def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
@@ -153,8 +158,8 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
     if config.region_floor is not None and config.region_floor < cut:
         if tree is None or tree.paths is None:
             raise ModelError("the main-region pass needs the blocks' containers and tag paths")
-        keep = extend_region(proba, tokens, keep, tree, config.region_floor,
-                             config.region_share, config.region_sure)
+        keep = region_pass(proba, tokens, keep, tree, config.region_floor,
+                           config.region_share, config.region_sure, config.region_trim)
     return keep, cut
 
 

@@ -186,32 +186,49 @@ def _thread_blocks():
     return blocks, containers(blocks)
 
 
-def test_extend_region_adds_unsure_blocks_inside_the_main_region_only():
-    from boilerplate.model import extend_region
+def test_region_pass_adds_unsure_blocks_inside_the_main_region_only():
+    from boilerplate.model import region_pass
 
     blocks, tree = _thread_blocks()
     proba = np.array([0.3, 0.3, 0.9, 0.6, 0.15, 0.2])
     tokens = np.array([2.0, 3, 10, 10, 10, 5])
     keep = proba >= 0.5
-    out = extend_region(proba, tokens, keep, tree, floor=0.1, share=0.75, sure=0.7)
+    out = region_pass(proba, tokens, keep, tree, floor=0.1, share=0.75, sure=0.7, trim=None)
     # The third post shares the thread and the tag path of the first; the share link sits
     # in the thread but is built otherwise; menu and footer lie outside.
     assert out.tolist() == [False, False, True, True, True, False]
-    assert extend_region(proba, tokens, keep, tree, 0.2, 0.75, 0.7).tolist() == keep.tolist()
+    assert region_pass(proba, tokens, keep, tree, 0.2, 0.75, 0.7, None).tolist() == keep.tolist()
     # With no kept block sure enough, no tag path vouches for the unsure ones.
-    assert extend_region(proba, tokens, keep, tree, 0.1, 0.75, 0.95).tolist() == keep.tolist()
+    assert region_pass(proba, tokens, keep, tree, 0.1, 0.75, 0.95, None).tolist() == keep.tolist()
 
 
-def test_extend_region_adds_nothing_when_the_region_is_the_whole_page():
-    from boilerplate.model import extend_region
+def test_region_pass_drops_unsure_blocks_outside_the_main_region():
+    from boilerplate.model import region_pass
+
+    blocks, tree = _thread_blocks()
+    proba = np.array([0.3, 0.3, 0.9, 0.6, 0.15, 0.55])  # the footer barely kept
+    tokens = np.array([2.0, 3, 10, 10, 10, 5])
+    keep = proba >= 0.5
+    # The thread holds most of the kept text; the footer lies outside it, below the trim.
+    assert region_pass(proba, tokens, keep, tree, 0.1, 0.75, 0.7, 0.6).tolist() == [
+        False, False, True, True, True, False]
+    assert region_pass(proba, tokens, keep, tree, 0.1, 0.75, 0.7, 0.5).tolist() == [
+        False, False, True, True, True, True]
+    # Inside the region a barely kept block stays: the trim only speaks about the outside.
+    inner = np.array([0.3, 0.3, 0.9, 0.52, 0.15, 0.2])
+    assert region_pass(inner, tokens, inner >= 0.5, tree, 0.1, 0.75, 0.7, 0.6)[3]
+
+
+def test_region_pass_changes_nothing_when_the_region_is_the_whole_page():
+    from boilerplate.model import region_pass
 
     blocks, tree = _thread_blocks()
     proba = np.array([0.3, 0.3, 0.9, 0.2, 0.15, 0.8])  # a post and the footer: no inner region
     tokens = np.array([2.0, 3, 10, 10, 10, 10])
     keep = proba >= 0.5
-    assert extend_region(proba, tokens, keep, tree, 0.1, 0.75, 0.7).tolist() == keep.tolist()
+    assert region_pass(proba, tokens, keep, tree, 0.1, 0.75, 0.7, 0.6).tolist() == keep.tolist()
     nothing = np.zeros(6, dtype=bool)
-    assert not extend_region(proba, tokens, nothing, tree, 0.1, 0.75, 0.7).any()
+    assert not region_pass(proba, tokens, nothing, tree, 0.1, 0.75, 0.7, 0.6).any()
 
 
 def test_decide_page_runs_the_region_pass_only_below_the_cut():
