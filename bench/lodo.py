@@ -2,8 +2,8 @@
 
 Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
-                            [--without SET,...] [--page-cut] [--region] [--reuse-models]
-                            [--page-weight-power P]
+                            [--without SET,...] [--page-cut] [--no-region] [--reuse-models]
+                            [--page-weight-power P] [--max-features F]
 
 For each held-out set, a model is trained (with `boilerplate.train.fit`, threshold chosen on
 held-out *training* sites, never on the test set) on every other set, then scored on the
@@ -75,22 +75,22 @@ def cache_key() -> str:
 
 
 def add_decision_flags(ap: argparse.ArgumentParser) -> None:
-    """--page-cut and --region, the extractor's opt-in decision passes."""
+    """--page-cut and --no-region: the extractor's decision passes (per-page cut opt-in,
+    main region on by default)."""
     ap.add_argument("--page-cut", action="store_true",
                     help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
-    ap.add_argument("--region", action="store_true",
-                    help=f"keep blocks down to {REGION_FLOOR} inside the main region, drop "
-                         "unsure ones outside it (model.region_pass)")
+    ap.add_argument("--no-region", action="store_true",
+                    help="turn off the main-region pass (model.region_pass), on by default")
 
 
 def decision_config(args: argparse.Namespace) -> Config:
     return replace(DEFAULT_CONFIG, page_cut_floor=PAGE_CUT_FLOOR if args.page_cut else None,
-                   region_floor=REGION_FLOOR if args.region else None)
+                   region_floor=None if args.no_region else REGION_FLOOR)
 
 
 def decision_name(args: argparse.Namespace) -> str:
     passes = [f"per-page cut down to {PAGE_CUT_FLOOR}"] if args.page_cut else []
-    passes += [f"main region down to {REGION_FLOOR}"] if args.region else []
+    passes += [] if args.no_region else [f"main region down to {REGION_FLOOR}"]
     return " and ".join(passes) or "fixed threshold"
 
 
@@ -157,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--page-weight-power", type=float,
                     default=HyperParams().page_weight_power,
                     help="divide block weights by their page's weight to this power")
+    ap.add_argument("--max-features", type=float, default=HyperParams().max_features,
+                    help="share of the columns each split may choose from")
     ap.add_argument("--smoothing", action="store_true",
                     help="also try the neighbour-smoothing pass (off, like the default model)")
     add_decision_flags(ap)
@@ -175,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     peer_res = {(p, n): peer_results(args.shared, n, p, args.cache)
                 for p in peers for n in args.sets}
     params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing, refit=False,
-                         page_weight_power=args.page_weight_power)
+                         page_weight_power=args.page_weight_power,
+                         max_features=args.max_features)
     ours: dict[str, list[PageResult]] = {}
     for held in args.sets:
         pool = [n for n in SETS if n != held and n not in without]
@@ -183,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         power = params.page_weight_power
         kept = args.cache / (f"model-{held}-{cache_key()}-{pool_key(pool)}-iter{params.max_iter}"
                              f"{'-smooth' if params.smoothing else ''}"
-                             f"{f'-pw{power:g}' if power else ''}.pkl")
+                             f"{f'-pw{power:g}' if power else ''}"
+                             f"{f'-mf{params.max_features:g}' if params.max_features < 1 else ''}"
+                             ".pkl")
         t0 = time.monotonic()
         if args.reuse_models and kept.exists():
             model = pickle.loads(kept.read_bytes())
@@ -233,8 +238,9 @@ def main(argv: list[str] | None = None) -> int:
                   + " | ".join(cell(theirs[p].get(g)) for p in peers) + " |")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n{time.monotonic() - started:.0f}s in all, peak memory {peak:.0f} MB; "
-          f"max_iter={params.max_iter}; threshold and smoothing chosen on held-out training "
-          "sites; each fold's model is the one fitted on its training share (no refit); "
+          f"max_iter={params.max_iter}; page weight power {params.page_weight_power:g}; "
+          f"max_features={params.max_features:g}; threshold and smoothing chosen on held-out "
+          "training sites; each fold's model is the one fitted on its training share (no refit); "
           + decision_name(args) + ".")
     return 0
 

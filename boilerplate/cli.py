@@ -34,7 +34,7 @@ TABLE_COLUMNS: tuple[tuple[str, str, int], ...] = (
 
 def _config(args: argparse.Namespace) -> Config:
     floor = PAGE_CUT_FLOOR if getattr(args, "page_cut", False) else None
-    region = REGION_FLOOR if getattr(args, "region", False) else None
+    region = None if getattr(args, "no_region", False) else REGION_FLOOR
     return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks,
                    page_cut_floor=floor, region_floor=region)
 
@@ -44,13 +44,12 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                         help="let a page whose probabilities split lower than the threshold "
                              f"take its own, lower cut (down to {PAGE_CUT_FLOOR}): more "
                              "recall on forums, manuals and listings, less precision on news")
-    parser.add_argument("--region", action="store_true",
-                        help="also keep blocks down to probability "
-                             f"{REGION_FLOOR} inside the page's main region (the deepest "
-                             "container holding most of the kept text) that are built like "
-                             "the blocks kept there, and drop unsure blocks outside it: more "
-                             "recall on forums, manuals and listings, fewer comments and "
-                             "teasers kept beside articles")
+    parser.add_argument("--no-region", action="store_true",
+                        help="turn off the main-region pass, which keeps blocks down to "
+                             f"probability {REGION_FLOOR} inside the page's main region (the "
+                             "deepest container holding most of the kept text) that are built "
+                             "like the blocks kept there, and drops unsure blocks outside it; "
+                             "then exactly the blocks at or above the cut are kept")
 
 
 def _add_limits(parser: argparse.ArgumentParser) -> None:
@@ -376,7 +375,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                     f"labels cover {pageset.label_stats['gold_token_coverage']} of gold tokens")
     _print_warnings(caught)
     params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing,
-                         page_weight_power=args.page_weight_power)
+                         page_weight_power=args.page_weight_power,
+                         max_features=args.max_features)
     model, fit_report = fit(concat(sets), params, config, progress=say)
     model.save(args.out, {"training_sets": infos, "training": fit_report,
                           "hyperparameters": params.__dict__})
@@ -549,6 +549,9 @@ def build_parser() -> argparse.ArgumentParser:
                        default=HyperParams.page_weight_power,
                        help="divide each block's weight by its page's total to this power "
                             "(0: long pages dominate; 1: every page weighs the same), "
+                            "default %(default)s")
+    train.add_argument("--max-features", type=float, default=HyperParams.max_features,
+                       help="share of the columns each split may choose from (1: all), "
                             "default %(default)s")
     train.add_argument("--smoothing", action="store_true",
                        help="also try a second pass over neighbours' probabilities (kept if "

@@ -371,14 +371,17 @@ def test_page_cut_flag_reaches_the_extractor(fixtures, capsys, monkeypatch):
     assert adaptive["cut"] <= fixed["cut"]  # the labels were judged by this probability
 
 
-def test_region_flag_reaches_the_extractor(fixtures, capsys, monkeypatch):
+def test_no_region_flag_turns_the_region_pass_off(fixtures, capsys, monkeypatch):
     from boilerplate.config import REGION_FLOOR
 
-    plain, region, seen = _extract_with_and_without("--region", fixtures, capsys, monkeypatch)
+    region, plain, seen = _extract_with_and_without("--no-region", fixtures, capsys,
+                                                    monkeypatch)
     assert [(config.region_floor, tree is not None) for config, tree in seen] == [
-        (None, False), (REGION_FLOOR, True)]
-    trim = seen[1][0].region_trim
-    # What the pass drops, the model kept below the trim; what it adds, below the threshold.
+        (REGION_FLOOR, True), (None, False)]
+    trim = seen[0][0].region_trim
+    # What the pass drops, the model kept below the trim; what it adds, below the cut.
     dropped, added = _content(plain) - _content(region), _content(region) - _content(plain)
     assert all(region["blocks"][i]["probability"] < trim for i in dropped)
     assert all(region["blocks"][i]["probability"] < region["cut"] for i in added)
+    assert all(b["probability"] >= plain["cut"] for b in plain["blocks"]
+               if b["label"] == "content")

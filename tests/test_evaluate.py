@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from boilerplate.blocks import Containers
 from boilerplate.evaluate import report, score_pageset
 from boilerplate.metrics import BlockCounts, score_page
 from boilerplate.model import Model
@@ -17,6 +18,11 @@ class FixedEstimator:
         return np.column_stack([1 - self.proba[: len(X)], self.proba[: len(X)]])
 
 
+# Each page: <html><body><p>...</p><div>...</div></body></html> (html 0, body 1, p 2, div 3).
+TWO_BLOCKS = Containers(ids=np.array([0, 1, 2, 0, 1, 3]), starts=np.array([0, 3, 6]),
+                        paths=np.array([0, 1]))
+
+
 def tiny_pageset() -> PageSet:
     texts = [["a b c d e f", "menu"], ["x y z w", "q r s t"]]
     return PageSet(
@@ -24,6 +30,7 @@ def tiny_pageset() -> PageSet:
         weights=np.array([6.0, 1.0, 4.0, 4.0]), page_starts=np.array([0, 2, 4]),
         page_ids=["p1", "p2"], groups=["s1", "s2"], gold=["a b c d e f", "x y z w"],
         block_texts=texts, langs=["en", "de"], meta=[{}, {}],
+        trees=[TWO_BLOCKS, TWO_BLOCKS],
     )
 
 

@@ -161,12 +161,12 @@ def test_kept_rows_cuts_each_page_on_its_own():
     proba = np.concatenate([sure, unsure])
     tokens = np.array([50, 3, 40, 50, 3, 40])
     bounds = np.array([0, 3, 6])
-    cut = replace(DEFAULT_CONFIG, page_cut_floor=0.1)
+    fixed = replace(DEFAULT_CONFIG, region_floor=None)
+    cut = replace(fixed, page_cut_floor=0.1)
     keep = kept_rows(proba, tokens, bounds, 0.5, cut)
     assert keep.tolist() == [True, False, True, True, False, True]
     assert page_cut(unsure, tokens[3:], 0.5, 0.1) < 0.5
-    assert kept_rows(proba, tokens, bounds, 0.5, DEFAULT_CONFIG).tolist() == (proba >= 0.5
-                                                                              ).tolist()
+    assert kept_rows(proba, tokens, bounds, 0.5, fixed).tolist() == (proba >= 0.5).tolist()
 
 
 THREAD = """<html><body><div class="menu"><a href="/">Home</a> <a href="/f">Forums</a></div>
@@ -239,7 +239,8 @@ def test_decide_page_runs_the_region_pass_only_below_the_cut():
     _, tree = _thread_blocks()
     proba = np.array([0.3, 0.3, 0.9, 0.6, 0.15, 0.2])
     tokens = np.array([2.0, 3, 10, 10, 10, 5])
-    keep, cut = decide_page(proba, tokens, None, 0.5, DEFAULT_CONFIG)
+    plain = replace(DEFAULT_CONFIG, region_floor=None)
+    keep, cut = decide_page(proba, tokens, None, 0.5, plain)
     assert cut == 0.5 and keep.tolist() == [False, False, True, True, False, False]
     region = replace(DEFAULT_CONFIG, region_floor=0.1)
     keep, _ = decide_page(proba, tokens, tree, 0.5, region)
