@@ -3,11 +3,12 @@
 Usage: python bench/bench_extract.py [--shared ../shared] [--per-dataset 200] [--skip-cli]
 
 Takes the first N pages of several ../shared datasets (>= 1,000 pages in all) as UTF-8
-bytes and, in one process, times per page, interleaved so the three share the machine's
-noise: `lxml.html.fromstring`, `boilerplate.Extractor.extract` (the model loaded once) and
-`trafilatura.extract`. Prints pages/s and the ratios (goals: >= 4x trafilatura's pages/s,
-<= 2.5x the bare parse's time). Then runs the CLI over the same pages as a JSON lines file
-with --jobs 1, --jobs 2 and, when Dask is installed, --dask local (a 2-worker LocalCluster):
+bytes and, in one process, times per page, interleaved so all of them share the machine's
+noise: `lxml.html.fromstring`, `boilerplate.Extractor.extract` (the model loaded once; also
+with the main-region pass off) and `trafilatura.extract`. Prints pages/s and the ratios
+(goals: >= 4x trafilatura's pages/s, <= 2.5x the bare parse's time). Then runs the CLI
+over the same pages as a JSON lines file with --jobs 1, --jobs 2 and, when Dask is
+installed, --dask local (a 2-worker LocalCluster):
 wall clock with start-up and model loading included, whether the output is byte-identical
 to --jobs 1, and peak memory (the CLI and its workers together, sampled every 50 ms).
 """
@@ -23,10 +24,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import lxml.html
 
+from boilerplate.config import DEFAULT_CONFIG
 from boilerplate.errors import BoilerplateError
 from boilerplate.extract import Extractor
 
@@ -56,13 +59,15 @@ def time_in_process(pages: list[tuple[str, bytes]]) -> dict[str, float]:
     import trafilatura
 
     extractor = Extractor.load()
-    totals = {"lxml": 0.0, "boilerplate": 0.0, "trafilatura": 0.0}
-    failures = {name: 0 for name in totals}
+    plain = Extractor.load(config=replace(DEFAULT_CONFIG, region_floor=None))
     runners = {
         "lxml": lxml.html.fromstring,
         "boilerplate": lambda data: extractor.extract(data),
+        "boilerplate --no-region": lambda data: plain.extract(data),
         "trafilatura": trafilatura.extract,
     }
+    totals = {name: 0.0 for name in runners}
+    failures = {name: 0 for name in runners}
     for page_id, data in pages:
         for name, run in runners.items():
             start = time.perf_counter()
@@ -146,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     over_parse = seconds["boilerplate"] / seconds["lxml"]
     print(f"\nboilerplate vs trafilatura pages/s: {speedup:.2f}x (goal >= 4x)")
     print(f"boilerplate time vs bare lxml parse: {over_parse:.2f}x (goal <= 2.5x)")
+    region_cost = seconds["boilerplate"] / seconds["boilerplate --no-region"]
+    print(f"boilerplate time with the main-region pass vs without: {region_cost:.2f}x")
     print(f"peak RSS of this process (all three extractors): {rss_mb:.0f} MB")
     if args.skip_cli:
         return 0
