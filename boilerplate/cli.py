@@ -52,6 +52,17 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              "then exactly the blocks at or above the cut are kept")
 
 
+def _share(text: str) -> float:
+    """An argparse type for a share of a whole: more than 0, at most 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not in (0, 1]")
+    return value
+
+
 def _add_limits(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-bytes", type=int, default=DEFAULT_CONFIG.max_bytes,
                         help="refuse pages larger than this many bytes (default %(default)s)")
@@ -550,7 +561,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="divide each block's weight by its page's total to this power "
                             "(0: long pages dominate; 1: every page weighs the same), "
                             "default %(default)s")
-    train.add_argument("--max-features", type=float, default=HyperParams.max_features,
+    train.add_argument("--max-features", type=_share, default=HyperParams.max_features,
                        help="share of the columns each split may choose from (1: all), "
                             "default %(default)s")
     train.add_argument("--smoothing", action="store_true",

@@ -75,6 +75,14 @@ def test_console_script_and_stdin(fixtures):
     assert json.loads(result.stdout)["id"] == "-"
 
 
+def test_train_refuses_a_column_share_outside_zero_to_one(tmp_path, capsys):
+    for value in ("0", "1.5", "half"):
+        code = main(["train", str(tmp_path), "--out", str(tmp_path / "m"),
+                     "--max-features", value])
+        err = capsys.readouterr().err
+        assert code == 2 and "--max-features" in err and value in err, err
+
+
 def test_train_evaluate_extract_round_trip(tmp_path, capsys):
     from .helpers import page_html, write_jsonl, write_pairs
 
@@ -82,7 +90,7 @@ def test_train_evaluate_extract_round_trip(tmp_path, capsys):
     jsonl = write_jsonl(tmp_path / "site" / "pages.jsonl.gz")
     out = tmp_path / "model"
     code = main(["train", str(data), str(jsonl), "--out", str(out), "--max-iter", "15",
-                 "--page-weight-power", "1", "--quiet"])
+                 "--page-weight-power", "1", "--max-features", "0.8", "--quiet"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     summary = json.loads(captured.out)
@@ -92,6 +100,7 @@ def test_train_evaluate_extract_round_trip(tmp_path, capsys):
     assert [s["pages"] for s in meta["training_sets"]] == [8, 8]
     assert meta["training_sets"][1]["skipped"] == 2
     assert meta["hyperparameters"]["page_weight_power"] == 1.0
+    assert meta["hyperparameters"]["max_features"] == 0.8
 
     assert main(["evaluate", "--model", str(out), "--json", "--quiet", str(jsonl)]) == 0
     tables = json.loads(capsys.readouterr().out)
