@@ -91,6 +91,11 @@ class Config:
     region_sure: float = 0.7
     """A block the region pass adds must share its tag path with a kept block at least
     this probable."""
+    region_majority: float = 0.3
+    """The region pass adds a tag path's unsure blocks only where the blocks already kept hold
+    this share of that path's tokens in the region: it completes a pattern the model mostly
+    accepted (a forum's posts), not one it mostly rejected (a long comment thread with a
+    few sure-looking comments); 0 lets any sure block vouch for its path."""
     region_trim: float | None = 0.6
     """The region pass drops kept blocks below this probability that lie outside the main
     region (comments, teasers and boxes beside the article); None keeps them."""

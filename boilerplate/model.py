@@ -116,18 +116,22 @@ def page_cut(proba: np.ndarray, tokens: np.ndarray, threshold: float,
 
 
 def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
-                floor: float, share: float, sure: float, trim: float | None) -> np.ndarray:
+                floor: float, share: float, sure: float, trim: float | None,
+                majority: float = 0.0) -> np.ndarray:
     """`keep` plus the blocks at or above `floor` that sit inside the page's main region and
-    share their tag path with a block kept at `sure` or above, minus the kept blocks below
+    share their tag path with a block kept at `sure` or above, where the kept blocks already
+    hold `majority` of that tag path's tokens in the region; minus the kept blocks below
     `trim` that sit outside it.
 
     The main region is the deepest container holding `share` of the kept blocks'
     probability-weighted tokens. A forum thread or a manual spreads its text over many
     posts or sections built alike; the model is sure of some and unsure of the rest. A
     region can be wide (a layout column beside the article); the tag path keeps its menus,
-    share buttons and teaser lists out. Outside the region, the blocks the model barely
-    kept are mostly comments, teasers and boxes beside the article. A region that is the
-    whole page (<html> or <body>) changes nothing.
+    share buttons and teaser lists out, and the majority keeps a long comment thread the
+    model mostly rejected from being taken whole because a few comments looked sure.
+    Outside the region, the blocks the model barely kept are mostly comments, teasers and
+    boxes beside the article. A region that is the whole page (<html> or <body>) changes
+    nothing.
     """
     mass = tokens * proba * keep
     if mass.sum() <= 0:
@@ -143,7 +147,13 @@ def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: C
         return keep
     inside = np.bincount(owner[ids == main], minlength=len(keep)) > 0
     alike = np.isin(tree.paths, tree.paths[keep & (proba >= sure)])
-    out = keep | (inside & alike & (proba >= floor))
+    add = inside & alike & (proba >= floor) & ~keep
+    if majority > 0 and add.any():
+        in_region = tokens * inside
+        on_path = np.bincount(tree.paths, weights=in_region)
+        kept_on_path = np.bincount(tree.paths, weights=in_region * keep, minlength=len(on_path))
+        add &= (kept_on_path >= majority * on_path)[tree.paths]
+    out = keep | add
     if trim is not None:
         out &= inside | (proba >= trim)
     return out
@@ -159,7 +169,8 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
         if tree is None or tree.paths is None:
             raise ModelError("the main-region pass needs the blocks' containers and tag paths")
         keep = region_pass(proba, tokens, keep, tree, config.region_floor,
-                           config.region_share, config.region_sure, config.region_trim)
+                           config.region_share, config.region_sure, config.region_trim,
+                           config.region_majority)
     return keep, cut
 
 

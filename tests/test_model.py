@@ -202,6 +202,20 @@ def test_region_pass_adds_unsure_blocks_inside_the_main_region_only():
     assert region_pass(proba, tokens, keep, tree, 0.1, 0.75, 0.95, None).tolist() == keep.tolist()
 
 
+def test_region_pass_does_not_take_a_pattern_the_model_mostly_rejected():
+    from boilerplate.model import region_pass
+
+    blocks, tree = _thread_blocks()
+    # Two short posts kept, one long one rejected: a third of the thread's post tokens kept.
+    proba = np.array([0.3, 0.3, 0.9, 0.55, 0.15, 0.2])
+    tokens = np.array([2.0, 3, 10, 10, 40, 5])
+    keep = proba >= 0.5
+    assert region_pass(proba, tokens, keep, tree, 0.1, 0.75, 0.7, None, majority=0.5
+                       ).tolist() == keep.tolist()
+    assert region_pass(proba, tokens, keep, tree, 0.1, 0.75, 0.7, None, majority=0.3
+                       ).tolist() == [False, False, True, True, True, False]
+
+
 def test_region_pass_drops_unsure_blocks_outside_the_main_region():
     from boilerplate.model import region_pass
 
