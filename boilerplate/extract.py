@@ -53,9 +53,9 @@ class Extractor:
         if not blocks:
             warnings.warn("page has no visible text (a script-only page, a frameset, or an "
                           "empty body)", BoilerplateWarning, stacklevel=2)
-        features = featurize(blocks, self.config, doc.title)
-        scores = self.model.predict_proba(features)
         tree = containers(blocks) if self.config.region_floor is not None else None
+        features = featurize(blocks, self.config, doc.title, tree)
+        scores = self.model.predict_proba(features)
         keep, cut = decide_page(scores, self.model.block_tokens(features.values), tree,
                                 self.cut, self.config)
         classified = tuple(map(ClassifiedBlock, blocks, keep.tolist(), scores.tolist()))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .blocks import FLAG_BITS, Block, containers
+from .blocks import FLAG_BITS, Block, Containers, containers
 from .config import (
     CHROME_WORDS,
     CONTENT_WORDS,
@@ -211,8 +211,8 @@ def _class_columns(blocks: Sequence[Block], buckets: int) -> tuple[np.ndarray, .
     )
 
 
-def _tree_columns(blocks: Sequence[Block], tokens: np.ndarray, link_density: np.ndarray
-                  ) -> np.ndarray:
+def _tree_columns(blocks: Sequence[Block], tokens: np.ndarray, link_density: np.ndarray,
+                  tree: Containers | None = None) -> np.ndarray:
     """Statistics of the containers around each block, and the page's main container.
 
     Every block-level element gets its subtree's tokens, link share and block count (one
@@ -221,7 +221,7 @@ def _tree_columns(blocks: Sequence[Block], tokens: np.ndarray, link_density: np.
     whole-page wrapper loses to the article because it also holds the menus.
     """
     n = len(blocks)
-    tree = containers(blocks, paths=False)
+    tree = containers(blocks, paths=False) if tree is None else tree
     lengths, flat = tree.lengths, tree.ids
     rows = tree.block_of_each()
     ends = tree.starts[1:]
@@ -342,11 +342,13 @@ def _text_columns(counts: np.ndarray, line_width: int) -> np.ndarray:
     ], axis=1)
 
 
-def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG, title: str = ""
-              ) -> FeatureMatrix:
+def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG, title: str = "",
+              tree: Containers | None = None) -> FeatureMatrix:
     """Compute every feature of a page's blocks in one pass plus a few array operations.
 
-    `title` is the page's declared title (`Document.title`), used to find the headline.
+    `title` is the page's declared title (`Document.title`), used to find the headline;
+    `tree` is `blocks.containers(blocks)` when the caller built it already (the region pass
+    needs it too), so it is not built twice.
     """
     names = feature_names(config)
     n = len(blocks)
@@ -379,7 +381,8 @@ def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG, title: s
     in_tags = ((flags[:, None] & bits[None, :]) != 0).astype(np.float32)
 
     own, anc, hashed = _class_columns(blocks, config.class_hash_buckets)
-    tree = _tree_columns(blocks, tokens.astype(np.float64), counts[:, 9].astype(np.float64))
+    tree = _tree_columns(blocks, tokens.astype(np.float64), counts[:, 9].astype(np.float64),
+                         tree)
     titles = _title_columns(blocks, title)
 
     source = text[:, [TEXT_COLUMNS.index(c) for c in CONTEXT_SOURCE]]

@@ -135,7 +135,8 @@ def _page_rows(args: tuple[LabeledPage, Config]) -> tuple | str:
         return f"{page.dataset}/{page.id}: {exc}"
     except Exception as exc:  # noqa: BLE001 - one bad page must not end a training run
         return f"{page.dataset}/{page.id}: internal error ({type(exc).__name__}: {exc})"
-    features = featurize(blocks, config, doc.title)
+    tree = containers(blocks)
+    features = featurize(blocks, config, doc.title, tree)
     if page.labeled_html:
         labels = labels_from_annotation(blocks, page.labeled_html)
     elif has_full_gold(page):
@@ -145,8 +146,7 @@ def _page_rows(args: tuple[LabeledPage, Config]) -> tuple | str:
     weights = np.minimum(features.column("n_tokens"), MAX_TOKEN_WEIGHT)
     stats = (labels.gold_tokens, labels.gold_covered, labels.content_tokens,
              labels.content_in_gold)
-    return (features.values, labels.labels, weights, [b.text for b in blocks], stats,
-            containers(blocks))
+    return (features.values, labels.labels, weights, [b.text for b in blocks], stats, tree)
 
 
 def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DEFAULT_CONFIG,

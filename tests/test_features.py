@@ -81,6 +81,16 @@ def test_all_features_finite_on_fixtures(fixtures):
         assert f.values.shape[0] > 10
 
 
+def test_a_given_container_tree_gives_the_same_features(fixtures):
+    from boilerplate.blocks import containers
+
+    for path in sorted(fixtures.glob("*.html")):
+        blocks = segment(parse(path.read_bytes()))
+        alone = featurize(blocks).values
+        shared = featurize(blocks, DEFAULT_CONFIG, "", containers(blocks)).values
+        assert np.array_equal(alone, shared), path.name
+
+
 def test_chinese_paragraph_token_count_is_close_to_its_length(fixtures):
     blocks, f = matrix((fixtures / "zh_portal_gbk.html").read_bytes())
     gold = set((fixtures / "zh_portal_gbk.txt").read_text(encoding="utf-8").splitlines())
