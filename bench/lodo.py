@@ -168,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     without = {n for n in args.without.split(",") if n}
     if without - set(SETS):
         ap.error(f"--without names no training set: {', '.join(sorted(without - set(SETS)))}")
+    if not 0 < args.max_features <= 1:
+        ap.error(f"--max-features must be in (0, 1], not {args.max_features}")
     config = decision_config(args)
     args.cache.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()

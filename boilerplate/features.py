@@ -381,8 +381,8 @@ def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG, title: s
     in_tags = ((flags[:, None] & bits[None, :]) != 0).astype(np.float32)
 
     own, anc, hashed = _class_columns(blocks, config.class_hash_buckets)
-    tree = _tree_columns(blocks, tokens.astype(np.float64), counts[:, 9].astype(np.float64),
-                         tree)
+    around = _tree_columns(blocks, tokens.astype(np.float64), counts[:, 9].astype(np.float64),
+                           tree)
     titles = _title_columns(blocks, title)
 
     source = text[:, [TEXT_COLUMNS.index(c) for c in CONTEXT_SOURCE]]
@@ -393,7 +393,7 @@ def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG, title: s
     context = np.concatenate([padded[window + o:window + o + n] for o in offsets], axis=1)
 
     values = np.concatenate(
-        [text, page, tree, titles, tags, in_tags, own, anc, hashed, context], axis=1)
+        [text, page, around, titles, tags, in_tags, own, anc, hashed, context], axis=1)
     return FeatureMatrix(names, values.astype(np.float32, copy=False))
 
 
