@@ -64,8 +64,9 @@ def log(msg: str) -> None:
     print(f"[lodo {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-PAGESET_LAYOUT = "trees2"
-"""Bumped when PageSet gains a field, so cached sets are rebuilt (models are not)."""
+PAGESET_LAYOUT = "trees3"
+"""Bumped when PageSet gains a field or pages parse differently, so cached sets are rebuilt
+(models are not)."""
 
 
 def cache_key() -> str:

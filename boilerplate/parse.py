@@ -61,8 +61,6 @@ META_CHARSET_RE = re.compile(
 XML_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:\-]+)""")
 XML_DECL_STR_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 XML_DECL_WINDOW = 256
-XML_DECL_STR_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
-XML_DECL_WINDOW = 256
 # C0 controls other than tab/LF/CR: libxml2 rejects them. They never occur inside a UTF-8
 # multi-byte sequence, so deleting them from the encoded bytes is safe.
 CONTROL_BYTES = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32))
@@ -71,6 +69,19 @@ HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}")
 NS_PREFIX_DECL_RE = re.compile(r"xmlns:\w+\s*=", re.IGNORECASE)
 LOCAL_NAME_RE = re.compile(r"[a-z][a-z0-9_.\-]*")
+NOSCRIPT_MIN_CHARS = 200
+"""Below this much text the page's <noscript> elements are dropped without a look: the
+usual "enable JavaScript" notice or tracking pixel."""
+NOSCRIPT_MAJORITY = 0.8
+"""<noscript> holding more than this share of the page's text is the page's readable
+version (forums served to crawlers), so it is kept, not dropped. At half, pages whose
+<noscript> holds a comment thread or a second menu beside a visible article kept it too."""
+STREAM_SEGMENT_RE = re.compile(r"S:[0-9a-f]+")
+"""id of a segment a server streams after the page shell (React's Suspense): sent hidden,
+then a script moves it to its placeholder and shows it."""
+STREAM_CALL_RE = re.compile(
+    r"""\$R[CS]\(\s*["']([BPS]:[0-9a-f]+)["']\s*,\s*["']([BPS]:[0-9a-f]+)["']""")
+"""The scripts that move a streamed segment: $RC("B:0", "S:0") and $RS("S:1", "P:1")."""
 MAX_PARSE_DEPTH = 2048
 """libxml2's nesting limit (even with huge_tree): deeper markup ends the parse."""
 BINARY_SAMPLE_BYTES = 4096
@@ -251,18 +262,26 @@ def _new_parser() -> etree.HTMLParser:
     )
 
 
+def _detach_tail(element: etree._Element) -> None:
+    """Hand an element's tail text to what precedes it, so the element can move or go."""
+    parent = element.getparent()
+    tail = element.tail
+    if parent is None or not tail:
+        return
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    element.tail = None
+
+
 def _drop_keep_tail(element: etree._Element) -> None:
     """Remove an element but keep the text that follows it, as a browser hiding it would."""
     parent = element.getparent()
     if parent is None:
         return
-    tail = element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
+    _detach_tail(element)
     parent.remove(element)
 
 
@@ -303,7 +322,9 @@ def parse(
         raise EmptyDocumentError(f"{where}: page has no markup or text")
     if NS_PREFIX_DECL_RE.search(text[: config.meta_sniff_bytes]):
         _strip_tag_prefixes(root)
-    etree.strip_elements(root, *DROPPED_TAGS, with_tail=False)
+    reveal_streamed_segments(root)
+    etree.strip_elements(root, *(t for t in DROPPED_TAGS if t != "noscript"), with_tail=False)
+    keep_or_drop_noscript(root)
     drop_hidden(root)
     og_title, html_title = page_titles(root)
     return Document(root=root, encoding=used, url=url, title=og_title or html_title,
@@ -317,3 +338,45 @@ def drop_hidden(root: etree._Element) -> None:
             element = value.getparent()
             if element is not None and element is not root and element.getparent() is not None:
                 _drop_keep_tail(element)
+
+
+def reveal_streamed_segments(root: etree._Element) -> None:
+    """Show the hidden segments a streaming server sends after the page shell, where its
+    script would put them: a Next.js page can hold its whole article in one."""
+    segments = {e.get("id"): e for e in root.iterfind(".//*[@hidden][@id]")
+                if STREAM_SEGMENT_RE.fullmatch(e.get("id", ""))}
+    if not segments:
+        return
+    targets = {}
+    for script in root.iter("script"):
+        for first, second in STREAM_CALL_RE.findall(script.text or ""):
+            segment, slot = (first, second) if first.startswith("S:") else (second, first)
+            targets[segment] = slot
+    slots = {e.get("id"): e for e in root.iter("template") if e.get("id")}
+    for name, segment in segments.items():
+        slot = slots.get(targets.get(name, "B:" + name[2:]))
+        if slot is None:
+            slot = slots.get("P:" + name[2:])
+        if slot is not None and slot.getparent() is not None and not _contains(segment, slot):
+            _detach_tail(segment)
+            slot.addnext(segment)
+        del segment.attrib["hidden"]
+
+
+def _contains(element: etree._Element, other: etree._Element) -> bool:
+    return any(a is element for a in other.iterancestors())
+
+
+def keep_or_drop_noscript(root: etree._Element) -> None:
+    """Drop <noscript> like any script fallback, unless it holds most of the page's text:
+    some sites (forums) send the readable page there and build the visible one in script."""
+    found = list(root.iter("noscript"))
+    if not found:
+        return
+    inside = sum(len("".join(e.itertext()).strip()) for e in found)
+    if inside >= NOSCRIPT_MIN_CHARS:
+        total = len("".join(root.itertext()).strip())
+        if inside > NOSCRIPT_MAJORITY * total:
+            etree.strip_tags(root, "noscript")
+            return
+    etree.strip_elements(root, "noscript", with_tail=False)

@@ -97,6 +97,36 @@ def test_drops_invisible_elements():
     assert visible_text(parse(html)) == "visible kept tail"
 
 
+POST = "We moved our video team to a weekly planning board and it changed how we ship. " * 4
+
+
+def test_streamed_segment_is_shown_where_its_script_puts_it():
+    html = f"""<html><body><header>Site menu</header><template id="B:0"></template>
+    <footer>Site footer</footer><div hidden id="S:0"><p>{POST}</p></div>
+    <script>$RC("B:0","S:0")</script><div hidden id="other">gone</div></body></html>"""
+    text = visible_text(parse(html))
+    assert text.startswith("Site menu We moved our video team")
+    assert text.endswith("Site footer")
+    assert "gone" not in text
+
+
+def test_streamed_segment_without_a_script_call_pairs_by_number_or_stays():
+    paired = """<html><body><p>Top</p><template id="B:1"></template><p>Bottom</p>
+    <div hidden id="S:1"><p>Middle</p></div></body></html>"""
+    assert visible_text(parse(paired)) == "TopMiddleBottom"
+    alone = f"""<html><body><p>Top</p><div hidden id="S:2"><p>{POST}</p></div></body></html>"""
+    assert "We moved our video team" in visible_text(parse(alone))
+
+
+def test_noscript_is_kept_only_when_it_is_the_readable_page():
+    forum = f"""<html><body><div id="app">Loading</div><noscript><div class="post">
+    <p>{POST}</p><p>{POST}</p></div></noscript></body></html>"""
+    assert "We moved our video team" in visible_text(parse(forum))
+    beside = f"""<html><body><article><p>{POST}</p><p>{POST}</p></article>
+    <noscript><p>{POST}</p></noscript></body></html>"""
+    assert visible_text(parse(beside)).count("We moved our video team") == 8
+
+
 def test_ruby_readings_are_not_text():
     html = ("<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt>"
             "</ruby>をなくす<ruby>汉<rt>hàn</rt>字<rt>zì</rt></ruby>。</p>")
