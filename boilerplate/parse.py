@@ -69,13 +69,17 @@ HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}")
 NS_PREFIX_DECL_RE = re.compile(r"xmlns:\w+\s*=", re.IGNORECASE)
 LOCAL_NAME_RE = re.compile(r"[a-z][a-z0-9_.\-]*")
-NOSCRIPT_MIN_CHARS = 200
-"""Below this much text the page's <noscript> elements are dropped without a look: the
-usual "enable JavaScript" notice or tracking pixel."""
+SHOWN_MIN_CHARS = 200
+"""Hidden or <noscript> text shorter than this is dropped without a look: the usual "enable
+JavaScript" notice, tracking pixel or collapsed menu."""
 NOSCRIPT_MAJORITY = 0.8
-"""<noscript> holding more than this share of the page's text is the page's readable
-version (forums served to crawlers), so it is kept, not dropped. At half, pages whose
-<noscript> holds a comment thread or a second menu beside a visible article kept it too."""
+"""<noscript> holding more than this share of the page's text is the page's readable version
+(a forum's posts sent to crawlers), so it is kept. At half, pages whose <noscript> holds a
+comment thread or a second menu beside a visible article kept it too."""
+HIDDEN_MAJORITY = 0.95
+"""A hidden element holding more than this share of the page's text is the whole page,
+hidden until its scripts run (against a flash of unstyled content), so it is shown. A
+hidden cookie-consent vendor list can hold 0.82 of a page's text beside a visible article."""
 STREAM_SEGMENT_RE = re.compile(r"S:[0-9a-f]+")
 """id of a segment a server streams after the page shell (React's Suspense): sent hidden,
 then a script moves it to its placeholder and shows it."""
@@ -332,12 +336,31 @@ def parse(
 
 
 def drop_hidden(root: etree._Element) -> None:
-    """Remove elements a browser would not show (hidden attribute, display:none inline)."""
+    """Remove elements a browser would not show (hidden attribute, display:none inline),
+    unless one holds nearly all the page's text: then scripts show it (`HIDDEN_MAJORITY`)."""
+    total = None
+    shown: set = set()
     for value in HIDING_ATTRIBUTES(root):
-        if value.attrname == "hidden" or HIDING_STYLE_RE.search(value):
-            element = value.getparent()
-            if element is not None and element is not root and element.getparent() is not None:
-                _drop_keep_tail(element)
+        if not (value.attrname == "hidden" or HIDING_STYLE_RE.search(value)):
+            continue
+        element = value.getparent()
+        if element is None or element is root or element.getparent() is None:
+            continue
+        outer = None
+        for outer in element.iterancestors():
+            if outer in shown:
+                break
+        if outer is not root and outer not in shown:
+            continue  # inside an element already dropped
+        if outer is root:
+            size = len("".join(element.itertext()).strip())
+            if size >= SHOWN_MIN_CHARS:
+                if total is None:
+                    total = len("".join(root.itertext()).strip())
+                if size > HIDDEN_MAJORITY * total:
+                    shown.add(element)
+                    continue
+        _drop_keep_tail(element)
 
 
 def reveal_streamed_segments(root: etree._Element) -> None:
@@ -374,7 +397,7 @@ def keep_or_drop_noscript(root: etree._Element) -> None:
     if not found:
         return
     inside = sum(len("".join(e.itertext()).strip()) for e in found)
-    if inside >= NOSCRIPT_MIN_CHARS:
+    if inside >= SHOWN_MIN_CHARS:
         total = len("".join(root.itertext()).strip())
         if inside > NOSCRIPT_MAJORITY * total:
             etree.strip_tags(root, "noscript")

@@ -118,6 +118,24 @@ def test_streamed_segment_without_a_script_call_pairs_by_number_or_stays():
     assert "We moved our video team" in visible_text(parse(alone))
 
 
+def test_page_hidden_until_its_scripts_run_is_shown():
+    html = f"""<html><body><div style="visibility:hidden;min-height:100vh"><nav>Menu</nav>
+    <article><p>{POST}</p></article><div style="display:none">Cookie notice</div></div>
+    <div hidden>Modal</div></body></html>"""
+    text = visible_text(parse(html))
+    assert "We moved our video team" in text
+    assert "Cookie notice" not in text and "Modal" not in text
+
+
+def test_hidden_list_beside_a_visible_article_stays_hidden():
+    vendors = "".join(f"<li>Vendor {i} https://vendor{i}.example/privacy Active</li>"
+                      for i in range(60))
+    html = f"""<html><body><article><p>{POST}</p></article>
+    <div id="vendor-consent-list" style="display: none"><ul>{vendors}</ul></div></body></html>"""
+    text = visible_text(parse(html))
+    assert "We moved our video team" in text and "Vendor" not in text
+
+
 def test_noscript_is_kept_only_when_it_is_the_readable_page():
     forum = f"""<html><body><div id="app">Loading</div><noscript><div class="post">
     <p>{POST}</p><p>{POST}</p></div></noscript></body></html>"""
