@@ -65,6 +65,8 @@ XML_DECL_WINDOW = 256
 # multi-byte sequence, so deleting them from the encoded bytes is safe.
 CONTROL_BYTES = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32))
 HIDING_ATTRIBUTES = etree.XPath("//@style | //@hidden")
+HIDING_OR_NOSCRIPT = etree.XPath("//@style | //@hidden | //noscript")
+"""One walk over the tree finds what may be hidden and any <noscript>."""
 HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}")
 NS_PREFIX_DECL_RE = re.compile(r"xmlns:\w+\s*=", re.IGNORECASE)
@@ -326,26 +328,34 @@ def parse(
         raise EmptyDocumentError(f"{where}: page has no markup or text")
     if NS_PREFIX_DECL_RE.search(text[: config.meta_sniff_bytes]):
         _strip_tag_prefixes(root)
-    reveal_streamed_segments(root)
+    found = HIDING_OR_NOSCRIPT(root)
+    hiding = [v for v in found if isinstance(v, str)]
+    reveal_streamed_segments(root, hiding)
+    noscripts = [e for e in found if not isinstance(e, str)]
     etree.strip_elements(root, *(t for t in DROPPED_TAGS if t != "noscript"), with_tail=False)
-    keep_or_drop_noscript(root)
-    drop_hidden(root)
+    keep_or_drop_noscript(root, noscripts)
+    drop_hidden(root, hiding)
     og_title, html_title = page_titles(root)
     return Document(root=root, encoding=used, url=url, title=og_title or html_title,
                     og_title=og_title, html_title=html_title, lang=declared_lang(root))
 
 
-def drop_hidden(root: etree._Element) -> None:
+def drop_hidden(root: etree._Element, hiding: list | None = None) -> None:
     """Remove elements a browser would not show (hidden attribute, display:none inline),
-    unless one holds nearly all the page's text: then scripts show it (`HIDDEN_MAJORITY`)."""
+    unless one holds nearly all the page's text: then scripts show it (`HIDDEN_MAJORITY`).
+
+    `hiding` is HIDING_ATTRIBUTES(root), when the caller has it already.
+    """
     total = None
     shown: set = set()
-    for value in HIDING_ATTRIBUTES(root):
+    for value in HIDING_ATTRIBUTES(root) if hiding is None else hiding:
         if not (value.attrname == "hidden" or HIDING_STYLE_RE.search(value)):
             continue
         element = value.getparent()
         if element is None or element is root or element.getparent() is None:
             continue
+        if element.get(value.attrname) is None:
+            continue  # shown since it was found (a streamed segment)
         outer = None
         for outer in element.iterancestors():
             if outer in shown:
@@ -363,11 +373,18 @@ def drop_hidden(root: etree._Element) -> None:
         _drop_keep_tail(element)
 
 
-def reveal_streamed_segments(root: etree._Element) -> None:
+def reveal_streamed_segments(root: etree._Element, hiding: list) -> None:
     """Show the hidden segments a streaming server sends after the page shell, where its
-    script would put them: a Next.js page can hold its whole article in one."""
-    segments = {e.get("id"): e for e in root.iterfind(".//*[@hidden][@id]")
-                if STREAM_SEGMENT_RE.fullmatch(e.get("id", ""))}
+    script would put them: a Next.js page can hold its whole article in one.
+
+    `hiding` is HIDING_ATTRIBUTES(root): the segments are among its `hidden` attributes.
+    """
+    segments = {}
+    for value in hiding:
+        if value.attrname == "hidden":
+            element = value.getparent()
+            if STREAM_SEGMENT_RE.fullmatch(element.get("id", "")):
+                segments[element.get("id")] = element
     if not segments:
         return
     targets = {}
@@ -390,10 +407,13 @@ def _contains(element: etree._Element, other: etree._Element) -> bool:
     return any(a is element for a in other.iterancestors())
 
 
-def keep_or_drop_noscript(root: etree._Element) -> None:
+def keep_or_drop_noscript(root: etree._Element, found: list) -> None:
     """Drop <noscript> like any script fallback, unless it holds most of the page's text:
-    some sites (forums) send the readable page there and build the visible one in script."""
-    found = list(root.iter("noscript"))
+    some sites (forums) send the readable page there and build the visible one in script.
+
+    `found` is the page's <noscript> elements, found before scripts and styles were dropped.
+    """
+    found = [e for e in found if e.getparent() is not None]
     if not found:
         return
     inside = sum(len("".join(e.itertext()).strip()) for e in found)
