@@ -66,6 +66,8 @@ XML_DECL_WINDOW = 256
 CONTROL_BYTES = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32))
 HIDING_ATTRIBUTES = etree.XPath("//@style | //@hidden")
 HIDING_OR_NOSCRIPT = etree.XPath("//@style | //@hidden | //noscript")
+TEXT_LENGTH = etree.XPath("string-length(.)")
+"""Characters of text under an element, counted in libxml2 (whitespace included)."""
 """One walk over the tree finds what may be hidden and any <noscript>."""
 HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}")
@@ -346,30 +348,31 @@ def drop_hidden(root: etree._Element, hiding: list | None = None) -> None:
 
     `hiding` is HIDING_ATTRIBUTES(root), when the caller has it already.
     """
-    total = None
-    shown: set = set()
+    candidates = []
     for value in HIDING_ATTRIBUTES(root) if hiding is None else hiding:
-        if not (value.attrname == "hidden" or HIDING_STYLE_RE.search(value)):
-            continue
         element = value.getparent()
-        if element is None or element is root or element.getparent() is None:
+        if (element is not None and element is not root and element.get(value.attrname) is not None
+                and (value.attrname == "hidden" or HIDING_STYLE_RE.search(value))):
+            candidates.append(element)
+    if not candidates:
+        return
+    total = TEXT_LENGTH(root)
+    shown: set = set()
+    for element in candidates:
+        if element.getparent() is None:
             continue
-        if element.get(value.attrname) is None:
-            continue  # shown since it was found (a streamed segment)
-        outer = None
-        for outer in element.iterancestors():
-            if outer in shown:
-                break
-        if outer is not root and outer not in shown:
-            continue  # inside an element already dropped
+        outer = root
+        if shown:  # else one inside a dropped element cannot hold more than it did
+            for outer in element.iterancestors():
+                if outer in shown:
+                    break
+            if outer is not root and outer not in shown:
+                continue  # inside an element already dropped
         if outer is root:
-            size = len("".join(element.itertext()).strip())
-            if size >= SHOWN_MIN_CHARS:
-                if total is None:
-                    total = len("".join(root.itertext()).strip())
-                if size > HIDDEN_MAJORITY * total:
-                    shown.add(element)
-                    continue
+            size = TEXT_LENGTH(element)
+            if size >= SHOWN_MIN_CHARS and size > HIDDEN_MAJORITY * total:
+                shown.add(element)
+                continue
         _drop_keep_tail(element)
 
 
@@ -416,10 +419,8 @@ def keep_or_drop_noscript(root: etree._Element, found: list) -> None:
     found = [e for e in found if e.getparent() is not None]
     if not found:
         return
-    inside = sum(len("".join(e.itertext()).strip()) for e in found)
-    if inside >= SHOWN_MIN_CHARS:
-        total = len("".join(root.itertext()).strip())
-        if inside > NOSCRIPT_MAJORITY * total:
-            etree.strip_tags(root, "noscript")
-            return
+    inside = sum(TEXT_LENGTH(e) for e in found)
+    if inside >= SHOWN_MIN_CHARS and inside > NOSCRIPT_MAJORITY * TEXT_LENGTH(root):
+        etree.strip_tags(root, "noscript")
+        return
     etree.strip_elements(root, "noscript", with_tail=False)
