@@ -66,9 +66,9 @@ XML_DECL_WINDOW = 256
 CONTROL_BYTES = bytes(range(9)) + b"\x0b\x0c" + bytes(range(14, 32))
 HIDING_ATTRIBUTES = etree.XPath("//@style | //@hidden")
 HIDING_OR_NOSCRIPT = etree.XPath("//@style | //@hidden | //noscript")
+"""One walk over the tree finds what may be hidden and any <noscript>."""
 TEXT_LENGTH = etree.XPath("string-length(.)")
 """Characters of text under an element, counted in libxml2 (whitespace included)."""
-"""One walk over the tree finds what may be hidden and any <noscript>."""
 HIDING_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}")
 NS_PREFIX_DECL_RE = re.compile(r"xmlns:\w+\s*=", re.IGNORECASE)
