@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {g} | {row['pages']} | {cell(row)} | "
                   + " | ".join(cell(theirs[p].get(g)) for p in peers) + " |")
     if swept:
-        print("\nF1 at each threshold (the fold's own threshold first):\n")
+        print("\nF1 at each threshold (own: the threshold the fold chose):\n")
         print("| held-out set | own | " + " | ".join(f"{t:g}" for t in SWEEP) + " | mean |")
         print("|" + "---|" * (len(SWEEP) + 3))
         for name, (own, f1s) in swept.items():
