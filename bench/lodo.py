@@ -210,8 +210,9 @@ def main(argv: list[str] | None = None) -> int:
             kept.write_bytes(pickle.dumps(model))
         ours[held] = score_pageset(model, sets[held], config=config)
         if args.sweep:
+            proba = model.predict_rows(sets[held].X, sets[held].page_starts)
             swept[held] = (model.threshold, [
-                report(score_pageset(model, sets[held], t, config))["overall"]["f1"]
+                report(score_pageset(model, sets[held], t, config, proba))["overall"]["f1"]
                 for t in SWEEP])
         log(f"{held}: model ready in {time.monotonic() - t0:.0f}s, threshold "
             f"{model.threshold}, F1 {report(ours[held])['overall']['f1']:.4f}")

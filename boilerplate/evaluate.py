@@ -40,19 +40,24 @@ def predicted_texts(pages: PageSet, keep: np.ndarray) -> list[str]:
 
 
 def decide(model: Model, pages: PageSet, threshold: float | None = None,
-           config: Config = DEFAULT_CONFIG) -> tuple[np.ndarray, np.ndarray]:
-    """Every block's probability and content decision, as extraction makes them."""
+           config: Config = DEFAULT_CONFIG,
+           proba: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every block's probability and content decision, as extraction makes them; `proba`
+    reuses probabilities already predicted for these pages (a threshold sweep)."""
     threshold = model.threshold if threshold is None else threshold
-    proba = model.predict_rows(pages.X, pages.page_starts)
+    if proba is None:
+        proba = model.predict_rows(pages.X, pages.page_starts)
     keep = kept_rows(proba, model.block_tokens(pages.X), pages.page_starts, threshold, config,
                      pages.trees)
     return proba, keep
 
 
 def score_pageset(model: Model, pages: PageSet, threshold: float | None = None,
-                  config: Config = DEFAULT_CONFIG) -> list[PageResult]:
-    """Run the model over featurized pages and score each one against its gold."""
-    _, keep = decide(model, pages, threshold, config)
+                  config: Config = DEFAULT_CONFIG,
+                  proba: np.ndarray | None = None) -> list[PageResult]:
+    """Run the model over featurized pages and score each one against its gold (`proba`:
+    see `decide`)."""
+    _, keep = decide(model, pages, threshold, config, proba)
     texts = predicted_texts(pages, keep)
     results = []
     for i, text in enumerate(texts):

@@ -78,6 +78,17 @@ def test_threshold_override_changes_decisions():
     assert report(results)["overall"]["precision"] == 1.0
 
 
+def test_given_probabilities_are_used_instead_of_predicting():
+    """A threshold sweep predicts once and passes the probabilities to every cut."""
+    model = Model(FixedEstimator([0.9, 0.2, 0.7, 0.6]), ("f",), 0.5)
+    pages = tiny_pageset()
+    predicted = score_pageset(model, pages, threshold=0.65)
+    given = score_pageset(model, pages, threshold=0.65, proba=np.array([0.9, 0.2, 0.7, 0.6]))
+    assert [r.score for r in given] == [r.score for r in predicted]
+    other = score_pageset(model, pages, threshold=0.65, proba=np.array([0.9, 0.2, 0.1, 0.1]))
+    assert report(other)["overall"]["recall"] < report(predicted)["overall"]["recall"]
+
+
 def test_score_page_and_block_counts_types():
     assert score_page("a b c d", "a b c d").precision == 1.0
     assert BlockCounts(1, 0, 0).prf() == (1.0, 1.0, 1.0)
