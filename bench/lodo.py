@@ -208,9 +208,9 @@ def main(argv: list[str] | None = None) -> int:
             train = concat([with_gold(sets[n]) for n in pool])
             model, _ = fit(train, params, progress=log)
             kept.write_bytes(pickle.dumps(model))
-        ours[held] = score_pageset(model, sets[held], config=config)
+        proba = model.predict_rows(sets[held].X, sets[held].page_starts)
+        ours[held] = score_pageset(model, sets[held], config=config, proba=proba)
         if args.sweep:
-            proba = model.predict_rows(sets[held].X, sets[held].page_starts)
             swept[held] = (model.threshold, [
                 report(score_pageset(model, sets[held], t, config, proba))["overall"]["f1"]
                 for t in SWEEP])

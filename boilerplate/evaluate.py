@@ -47,6 +47,9 @@ def decide(model: Model, pages: PageSet, threshold: float | None = None,
     threshold = model.threshold if threshold is None else threshold
     if proba is None:
         proba = model.predict_rows(pages.X, pages.page_starts)
+    elif len(proba) != len(pages.y):
+        raise ValueError(f"{pages.name}: {len(proba)} probabilities given for "
+                         f"{len(pages.y)} blocks; predict them on these pages")
     keep = kept_rows(proba, model.block_tokens(pages.X), pages.page_starts, threshold, config,
                      pages.trees)
     return proba, keep

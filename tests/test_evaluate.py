@@ -87,6 +87,8 @@ def test_given_probabilities_are_used_instead_of_predicting():
     assert [r.score for r in given] == [r.score for r in predicted]
     other = score_pageset(model, pages, threshold=0.65, proba=np.array([0.9, 0.2, 0.1, 0.1]))
     assert report(other)["overall"]["recall"] < report(predicted)["overall"]["recall"]
+    with pytest.raises(ValueError, match="3 probabilities given for 4 blocks"):
+        score_pageset(model, pages, proba=np.array([0.9, 0.2, 0.7]))
 
 
 def test_score_page_and_block_counts_types():
