@@ -2,7 +2,8 @@
 
 Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
-                            [--without SET,...] [--page-cut] [--no-region] [--reuse-models]
+                            [--without SET,...] [--extra SET,...] [--page-cut] [--no-region]
+                            [--reuse-models]
                             [--page-weight-power P] [--max-features F] [--sweep]
 
 For each held-out set, a model is trained (with `boilerplate.train.fit`, threshold chosen on
@@ -14,7 +15,9 @@ pages are parsed or segmented). Each fold's model is kept there too; --reuse-mod
 those instead of fitting again (fitting is seeded, so it would give the same models), for
 example to compare the fixed threshold with --page-cut.
 --without leaves sets out of every fold's training (for example trafilatura-eval, to compare
-with folds trained on full-text gold only); fold models are named by their training sets.
+with folds trained on full-text gold only); --extra adds sets to every fold's training that
+are never held out (for example extractor-test-fixtures' silver pages); fold models are named
+by their training sets.
 Prints a Markdown table (token F1 ± bootstrap std, precision, recall) and, for wcxb,
 daniel and trafilatura-eval, the breakdown by page type and by language. --sweep also
 scores every fold at each threshold of SWEEP: the threshold chosen on held-out training
@@ -48,13 +51,16 @@ from boilerplate.labels import UNLABELED
 from boilerplate.metrics import BlockCounts
 from boilerplate.peers import peer, run_safely
 from boilerplate.train import (
+    HOLDOUT_SHARE,
     PARTIAL_GOLD_KINDS,
     SNIPPET_GOLD,
     HyperParams,
     PageSet,
     concat,
     fit,
+    fit_cut_model,
     load_pageset,
+    split_by_site,
     subset,
 )
 
@@ -88,16 +94,20 @@ def add_decision_flags(ap: argparse.ArgumentParser) -> None:
                     help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
     ap.add_argument("--no-region", action="store_true",
                     help="turn off the main-region pass (model.region_pass), on by default")
+    ap.add_argument("--no-learned-cut", action="store_true",
+                    help="keep the model's threshold on every page (Model.cut_model unused)")
 
 
 def decision_config(args: argparse.Namespace) -> Config:
     return replace(DEFAULT_CONFIG, page_cut_floor=PAGE_CUT_FLOOR if args.page_cut else None,
-                   region_floor=None if args.no_region else REGION_FLOOR)
+                   region_floor=None if args.no_region else REGION_FLOOR,
+                   cut_margin=None if args.no_learned_cut else DEFAULT_CONFIG.cut_margin)
 
 
 def decision_name(args: argparse.Namespace) -> str:
     passes = [f"per-page cut down to {PAGE_CUT_FLOOR}"] if args.page_cut else []
     passes += [] if args.no_region else [f"main region down to {REGION_FLOOR}"]
+    passes += [] if args.no_learned_cut else ["learned page cut where the model has one"]
     return " and ".join(passes) or "fixed threshold"
 
 
@@ -160,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", nargs="+", default=SETS)
     ap.add_argument("--without", default="",
                     help="comma-separated sets left out of every fold's training")
+    ap.add_argument("--extra", default="",
+                    help="comma-separated sets added to every fold's training, never held out")
     ap.add_argument("--max-iter", type=int, default=HyperParams().max_iter)
     ap.add_argument("--page-weight-power", type=float,
                     default=HyperParams().page_weight_power,
@@ -177,13 +189,16 @@ def main(argv: list[str] | None = None) -> int:
     without = {n for n in args.without.split(",") if n}
     if without - set(SETS):
         ap.error(f"--without names no training set: {', '.join(sorted(without - set(SETS)))}")
+    extra = [n for n in args.extra.split(",") if n]
+    if not set(extra).isdisjoint(SETS):
+        ap.error(f"--extra names a held-out set: {', '.join(sorted(set(extra) & set(SETS)))}")
     if not 0 < args.max_features <= 1:
         ap.error(f"--max-features must be in (0, 1], not {args.max_features}")
     config = decision_config(args)
     args.cache.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     sets = {name: load_set(args.shared, name, args.cache, args.jobs)
-            for name in dict.fromkeys(SETS + list(args.sets))}
+            for name in dict.fromkeys(SETS + list(args.sets) + extra)}
     peers = [p for p in args.peers.split(",") if p]
     peer_res = {(p, n): peer_results(args.shared, n, p, args.cache)
                 for p in peers for n in args.sets}
@@ -193,17 +208,28 @@ def main(argv: list[str] | None = None) -> int:
     ours: dict[str, list[PageResult]] = {}
     swept: dict[str, tuple[float, list[float]]] = {}
     for held in args.sets:
-        pool = [n for n in SETS if n != held and n not in without]
+        pool = [n for n in SETS if n != held and n not in without] + extra
         # Named by its training sets and settings, so --reuse-models never scores another's fit.
         power = params.page_weight_power
-        kept = args.cache / (f"model-{held}-{cache_key()}-{pool_key(pool)}-iter{params.max_iter}"
-                             f"{'-smooth' if params.smoothing else ''}"
-                             f"{f'-pw{power:g}' if power else ''}"
-                             f"{f'-mf{params.max_features:g}' if params.max_features < 1 else ''}"
-                             ".pkl")
+        stem = (f"model-{held}-{cache_key()}-{pool_key(pool)}-iter{params.max_iter}"
+                f"{'-smooth' if params.smoothing else ''}"
+                f"{f'-pw{power:g}' if power else ''}"
+                f"{f'-mf{params.max_features:g}' if params.max_features < 1 else ''}")
+        kept = args.cache / f"{stem}{'-cut' if params.learned_cut else ''}.pkl"
+        before_cut = args.cache / f"{stem}.pkl"
         t0 = time.monotonic()
-        if args.reuse_models and kept.exists():
-            model = pickle.loads(kept.read_bytes())
+        if args.reuse_models and (kept.exists() or before_cut.exists()):
+            model = pickle.loads((kept if kept.exists() else before_cut).read_bytes())
+            if params.learned_cut and getattr(model, "cut_model", None) is None:
+                # A fold model from before the learned cut: fit only its cut model, on the
+                # same held-out sites and first-pass model (fitting is seeded) as `fit`.
+                log(f"{held}: fitting the learned page cut of a kept fold model")
+                train = concat([with_gold(sets[n]) for n in pool])
+                held_pages = subset(train, split_by_site(train, HOLDOUT_SHARE)[1])
+                model.cut_model = fit_cut_model(
+                    held_pages, model.predict_rows(held_pages.X, held_pages.page_starts),
+                    model.threshold)
+                kept.write_bytes(pickle.dumps(model))
         else:
             train = concat([with_gold(sets[n]) for n in pool])
             model, _ = fit(train, params, progress=log)

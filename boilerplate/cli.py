@@ -35,8 +35,9 @@ TABLE_COLUMNS: tuple[tuple[str, str, int], ...] = (
 def _config(args: argparse.Namespace) -> Config:
     floor = PAGE_CUT_FLOOR if getattr(args, "page_cut", False) else None
     region = None if getattr(args, "no_region", False) else REGION_FLOOR
+    margin = None if getattr(args, "no_learned_cut", False) else DEFAULT_CONFIG.cut_margin
     return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks,
-                   page_cut_floor=floor, region_floor=region)
+                   page_cut_floor=floor, region_floor=region, cut_margin=margin)
 
 
 def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
@@ -50,6 +51,11 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              "deepest container holding most of the kept text) that are built "
                              "like the blocks kept there, and drops unsure blocks outside it; "
                              "then exactly the blocks at or above the cut are kept")
+    parser.add_argument("--no-learned-cut", action="store_true",
+                        help="keep the model's threshold on every page, even where the model "
+                             "learned which cut suits a page (models trained with it move a "
+                             "page that is unsure throughout lower, and one sure of its "
+                             "article higher)")
 
 
 def _share(text: str) -> float:
@@ -387,7 +393,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     _print_warnings(caught)
     params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing,
                          page_weight_power=args.page_weight_power,
-                         max_features=args.max_features)
+                         max_features=args.max_features, learned_cut=not args.no_learned_cut)
     model, fit_report = fit(concat(sets), params, config, progress=say)
     model.save(args.out, {"training_sets": infos, "training": fit_report,
                           "hyperparameters": params.__dict__})
@@ -568,6 +574,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also try a second pass over neighbours' probabilities (kept if "
                             "it helps on held-out training sites; slower, and off by default "
                             "because it did not carry over to unseen datasets)")
+    train.add_argument("--no-learned-cut", action="store_true",
+                       help="do not learn which cut suits each page (the learned page cut); "
+                            "every page then keeps the model's threshold")
     train.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_limits(train)
     train.set_defaults(handler=cmd_train)

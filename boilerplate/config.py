@@ -58,6 +58,14 @@ REGION_FLOOR = 0.1
 """The main-region pass's floor (on by default, `--no-region` turns it off)."""
 
 
+CUT_GRID: tuple[float, ...] = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
+                                0.65, 0.7, 0.8)
+"""The cuts a page may take when the model has a learned page cut (`Config.cut_margin`)."""
+CUT_MARGIN = 0.01
+"""Expected page-F1 gain a page's own cut must promise over the threshold (`Config.cut_margin`):
+below it the prediction is within the cut model's own error, and the page keeps the threshold."""
+
+
 @dataclass(frozen=True)
 class Config:
     """Limits and knobs of one pipeline run; the CLI builds it from its options."""
@@ -78,6 +86,12 @@ class Config:
     pages gets low probabilities throughout and one threshold drops its whole content; the
     per-page cut wins that back, but costs precision on strictly annotated news sets
     (README, "Per-page cut"), so it is opt-in."""
+    cut_margin: float | None = CUT_MARGIN
+    """A model with a learned page cut (`Model.cut_model`) moves a page off its threshold to
+    the cut of CUT_GRID it expects to score best, when it expects that to gain more than
+    this much page F1; None keeps the model's threshold on every page. A manual or a listing
+    the model is unsure about throughout wants a lower cut, a news page with a confident
+    article and teasers below it a higher one (README, "Learned page cut")."""
     region_floor: float | None = REGION_FLOOR
     """Lowest probability at which a block inside the page's main region, built like the
     blocks kept there, is still kept (`model.region_pass`); None turns the region pass off

@@ -50,7 +50,8 @@ def decide(model: Model, pages: PageSet, threshold: float | None = None,
     elif len(proba) != len(pages.y):
         raise ValueError(f"{pages.name}: {len(proba)} probabilities given for "
                          f"{len(pages.y)} blocks; predict them on these pages")
-    keep = kept_rows(proba, model.block_tokens(pages.X), pages.page_starts, threshold, config,
+    thresholds = model.page_thresholds(proba, pages.X, pages.page_starts, config, threshold)
+    keep = kept_rows(proba, model.block_tokens(pages.X), pages.page_starts, thresholds, config,
                      pages.trees)
     return proba, keep
 

@@ -56,8 +56,9 @@ class Extractor:
         tree = containers(blocks) if self.config.region_floor is not None else None
         features = featurize(blocks, self.config, doc.title, tree)
         scores = self.model.predict_proba(features)
+        threshold = self.model.page_threshold(scores, features.values, self.config, self.cut)
         keep, cut = decide_page(scores, self.model.block_tokens(features.values), tree,
-                                self.cut, self.config)
+                                threshold, self.config)
         classified = tuple(map(ClassifiedBlock, blocks, keep.tolist(), scores.tolist()))
         title = title_of(doc.og_title, doc.html_title, classified)
         lang = cjk_lang(content_sample(classified)) or doc.lang

@@ -23,7 +23,7 @@ import numpy as np
 
 from . import __version__
 from .blocks import Containers
-from .config import Config
+from .config import CUT_GRID, Config
 from .errors import ModelError
 from .features import FeatureMatrix
 
@@ -115,6 +115,57 @@ def page_cut(proba: np.ndarray, tokens: np.ndarray, threshold: float,
     return float(min(cuts[best], threshold))
 
 
+CUT_QUANTILES: tuple[float, ...] = (0.5, 0.75, 0.9, 0.95)
+"""Token-weighted quantiles of a page's probabilities that describe it to the cut model."""
+CUT_SHARES: tuple[float, ...] = (0.1, 0.2, 0.3, 0.5, 0.7)
+"""Probabilities at which the share of a page's tokens at or above describes it too."""
+CUT_SUMMARY: tuple[str, ...] = (
+    "max_p", "third_p", *(f"p_q{round(q * 100)}" for q in CUT_QUANTILES),
+    *(f"share_p{round(x * 100)}" for x in CUT_SHARES), "log_blocks", "log_tokens", "cut",
+)
+"""Columns of the cut model's input: the page's summary, then the candidate cut."""
+
+
+def page_summary(proba: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+    """How sure the model is about one page, as the cut model sees it (CUT_SUMMARY less
+    the cut): a page sure of its article and one unsure throughout want different cuts."""
+    p = np.asarray(proba, dtype=np.float64)
+    if len(p) == 0:
+        return np.zeros(len(CUT_SUMMARY) - 1)
+    w = np.asarray(tokens, dtype=np.float64)
+    total = w.sum()
+    w = w / total if total > 0 else np.full(len(p), 1.0 / len(p))
+    order = np.argsort(p, kind="stable")
+    spent = np.cumsum(w[order])
+    at = np.minimum(np.searchsorted(spent, CUT_QUANTILES), len(p) - 1)
+    top = np.sort(p)[::-1]
+    return np.array([top[0], top[min(2, len(p) - 1)], *p[order][at],
+                     *(w @ (p[:, None] >= np.array(CUT_SHARES))),
+                     np.log1p(len(p)), np.log1p(total)])
+
+
+def learned_cuts(cut_model: object, proba: np.ndarray, tokens: np.ndarray,
+                 bounds: np.ndarray, threshold: float, margin: float) -> np.ndarray:
+    """Each page's cut: the one of CUT_GRID the cut model expects to score best, where it
+    expects that to beat `threshold` by more than `margin`, else `threshold`.
+
+    Pages are rows bounds[i]:bounds[i + 1]; one prediction call serves them all.
+    """
+    edges = np.asarray(bounds).tolist()
+    n = len(edges) - 1
+    if n <= 0:
+        return np.zeros(0)
+    cuts = np.array(sorted({*CUT_GRID, threshold}))
+    summaries = np.array([page_summary(proba[a:b], tokens[a:b])
+                          for a, b in zip(edges[:-1], edges[1:], strict=True)])
+    rows = np.hstack([np.repeat(summaries, len(cuts), axis=0), np.tile(cuts, n)[:, None]])
+    expected = np.asarray(cut_model.predict(rows)).reshape(n, len(cuts))
+    best = expected.argmax(axis=1)
+    base = expected[:, int(np.flatnonzero(cuts == threshold)[0])]
+    gain = expected[np.arange(n), best] - base
+    return np.where(gain > margin, cuts[best], threshold)
+
+
 def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
                 floor: float, share: float, sure: float, trim: float | None,
                 majority: float = 0.0) -> np.ndarray:
@@ -175,19 +226,20 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
 
 
 def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
-              threshold: float, config: Config,
+              threshold: float | np.ndarray, config: Config,
               trees: list[Containers] | None = None) -> np.ndarray:
     """Content decision for many pages' blocks, each page deciding for itself.
 
-    Page i is rows bounds[i]:bounds[i + 1] (PageSet.page_starts, which ends with the total)
-    and its containers are trees[i].
+    Page i is rows bounds[i]:bounds[i + 1] (PageSet.page_starts, which ends with the total),
+    its containers are trees[i] and its threshold threshold[i] (or one for all).
     """
     keep = np.zeros(len(proba), dtype=bool)
     edges = np.asarray(bounds).tolist()
+    thresholds = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (len(edges) - 1,))
     for i, (start, end) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
         tree = trees[i] if trees else None
         keep[start:end], _ = decide_page(proba[start:end], tokens[start:end], tree,
-                                         threshold, config)
+                                         float(thresholds[i]), config)
     return keep
 
 
@@ -244,6 +296,9 @@ class Model:
     threshold: float = DEFAULT_THRESHOLD
     smoother: object | None = None
     """Optional second pass: sees the first pass's probabilities of neighbouring blocks."""
+    cut_model: object | None = None
+    """Optional regressor of a page's F1 at each cut from its `page_summary` (CUT_SUMMARY),
+    fitted on held-out sites; `page_thresholds` uses it to move a page off `threshold`."""
     metadata: dict = field(default_factory=dict)
     fast: TreeSum | None = field(default=None, init=False, repr=False, compare=False)
     """Direct per-tree prediction (same numbers as the estimator's, in half the time)."""
@@ -294,6 +349,22 @@ class Model:
             proba = self.smoother.predict_proba(second)[:, 1]
         return proba
 
+    def page_thresholds(self, proba: np.ndarray, X: np.ndarray, bounds: np.ndarray,
+                        config: Config, threshold: float | None = None) -> np.ndarray:
+        """Each page's threshold: `threshold` (the model's by default), or the cut the
+        model's cut model expects to score better (`Config.cut_margin`)."""
+        base = self.threshold if threshold is None else threshold
+        if self.cut_model is None or config.cut_margin is None:
+            return np.full(max(len(bounds) - 1, 0), base)
+        return learned_cuts(self.cut_model, proba, self.block_tokens(X), bounds, base,
+                            config.cut_margin)
+
+    def page_threshold(self, proba: np.ndarray, X: np.ndarray, config: Config,
+                       threshold: float | None = None) -> float:
+        """One page's threshold (`page_thresholds` for a single page)."""
+        bounds = np.array([0, len(proba)])
+        return float(self.page_thresholds(proba, X, bounds, config, threshold)[0])
+
     def save(self, directory: str | Path, extra_metadata: dict | None = None) -> Path:
         """Write estimator and metadata atomically; returns the directory."""
         import joblib
@@ -304,8 +375,8 @@ class Model:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".model-", suffix=".tmp")
         os.close(fd)
         try:
-            joblib.dump({"estimator": self.estimator, "smoother": self.smoother}, tmp,
-                        compress=3)
+            joblib.dump({"estimator": self.estimator, "smoother": self.smoother,
+                         "cut_model": self.cut_model}, tmp, compress=3)
             digest = hashlib.sha256(Path(tmp).read_bytes()).hexdigest()
             os.chmod(tmp, FILE_MODE)
             os.replace(tmp, target)
@@ -317,6 +388,8 @@ class Model:
             "versions": _versions(), "feature_names": list(self.feature_names),
             "threshold": self.threshold, "smoothing": self.smoother is not None,
             "smoother_features": list(SMOOTHER_FEATURES) if self.smoother is not None else [],
+            "cut_summary": list(CUT_SUMMARY) if self.cut_model is not None else [],
+            "cut_grid": list(CUT_GRID) if self.cut_model is not None else [],
             "estimator_file": ESTIMATOR_FILE, "sha256": digest,
         }
         _atomic_write_text(directory / METADATA_FILE,
@@ -352,8 +425,13 @@ class Model:
             payload = joblib.load(est_path)
         except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad file
             raise ModelError(f"{est_path}: cannot load model: {exc}") from exc
+        cut_model = payload.get("cut_model")
+        if cut_model is not None and tuple(metadata.get("cut_summary", ())) != CUT_SUMMARY:
+            raise ModelError(f"{directory}: the model's learned page cut describes pages "
+                             "differently from this version of boilerplate; retrain it with "
+                             "`boilerplate train DATA... --out DIR`")
         return cls(estimator=payload["estimator"], smoother=payload.get("smoother"),
-                   feature_names=tuple(metadata["feature_names"]),
+                   cut_model=cut_model, feature_names=tuple(metadata["feature_names"]),
                    threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)),
                    metadata=metadata)
 

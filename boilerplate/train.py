@@ -6,20 +6,20 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from urllib.parse import urlsplit
 
 import numpy as np
 
 from .blocks import Containers, containers, segment
-from .config import DEFAULT_CONFIG, Config
+from .config import CUT_GRID, DEFAULT_CONFIG, Config
 from .datasets import Dataset, LabeledPage
 from .errors import BoilerplateError, BoilerplateWarning
 from .features import feature_names, featurize
 from .labels import UNLABELED, labels_from_annotation, labels_from_snippets, labels_from_text
 from .metrics import PageScore, score_gold, summarize
-from .model import SMOOTHER_FEATURES, Model, smoothing_input
+from .model import SMOOTHER_FEATURES, Model, kept_rows, page_summary, smoothing_input
 from .parse import parse
 
 SEED = 0
@@ -64,6 +64,11 @@ class HyperParams:
     weigh their tokens, so long pages dominate; 1: every page weighs the same, as in the
     per-page token metric). At 0.5 six of the eight leave-one-dataset-out folds gained and
     the mean lead over the best peer rose by 0.005 (README, "Page weighting")."""
+    learned_cut: bool = True
+    """Also fit the cut model (`Model.cut_model`): a page's F1 at each cut of CUT_GRID from
+    how sure the first pass is about the page, learned on the held-out sites. On the
+    leave-one-dataset-out folds it gained on the sets that want a lower cut (README,
+    "Learned page cut")."""
     small_block_tokens: int = 4
     small_block_keep: float = 0.3
     """Blocks under `small_block_tokens` tokens (menus, buttons) are numerous but weigh little;
@@ -321,11 +326,55 @@ def _estimator(params: HyperParams):
     )
 
 
-def page_f1(pages: PageSet, proba: np.ndarray, threshold: float) -> float:
-    """Token F1 over pages when blocks with probability >= threshold are kept."""
+CUT_MODEL = {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15,
+             "min_samples_leaf": 40}
+"""The cut model is small: a few thousand rows (held-out pages x cuts), 14 columns."""
+
+
+def fit_cut_model(held: PageSet, proba: np.ndarray, threshold: float,
+                  config: Config = DEFAULT_CONFIG):
+    """Regressor of what a page's token F1 gains at each cut of CUT_GRID over `threshold`,
+    from its `page_summary`, on held-out sites' first-pass probabilities, so each page can
+    take the cut that suits it.
+
+    Pages are decided as extraction decides them (region pass included), without a learned
+    or per-page cut. Pages without gold teach nothing and are left out. The target is the
+    gain, not the F1 itself: a page's F1 level is easier to predict than how it changes
+    with the cut, and would drown it.
+    """
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    plain = replace(config, page_cut_floor=None, cut_margin=None)
+    tokens = held.X[:, list(feature_names(config)).index("n_tokens")]
+    grid = np.array(CUT_GRID)
+    cuts = np.append(grid, threshold)
+    f1 = np.zeros((held.n_pages, len(cuts)))
+    taught = np.zeros(held.n_pages, dtype=bool)
+    for k, cut in enumerate(cuts):
+        keep = kept_rows(proba, tokens, held.page_starts, cut, plain, held.trees)
+        for i in range(held.n_pages):
+            rows = held.rows(i)
+            text = "\n".join(t for t, kept in zip(held.block_texts[i], keep[rows], strict=True)
+                             if kept)
+            score = held.score(i, text)
+            taught[i] = score.has_gold
+            p, r = score.precision, score.recall
+            f1[i, k] = 2 * p * r / (p + r) if p + r > 0 else 0.0
+    summaries = np.array([page_summary(proba[held.rows(i)], tokens[held.rows(i)])
+                          for i in range(held.n_pages)])[taught]
+    X = np.hstack([np.repeat(summaries, len(grid), axis=0),
+                   np.tile(grid, len(summaries))[:, None]])
+    gain = f1[taught, :-1] - f1[taught, -1:]
+    return HistGradientBoostingRegressor(**CUT_MODEL, random_state=SEED).fit(X, gain.ravel())
+
+
+def page_f1(pages: PageSet, proba: np.ndarray, threshold: float | np.ndarray) -> float:
+    """Token F1 over pages when blocks with probability >= threshold (one for all pages, or
+    one per page) are kept."""
+    thresholds = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (pages.n_pages,))
     scores = []
     for i in range(pages.n_pages):
-        keep = proba[pages.rows(i)] >= threshold
+        keep = proba[pages.rows(i)] >= thresholds[i]
         text = "\n".join(t for t, k in zip(pages.block_texts[i], keep, strict=True) if k)
         scores.append(pages.score(i, text))
     return summarize(scores, samples=0).f1
@@ -372,6 +421,18 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
             report["threshold"] = best_t
             report["heldout_f1"] = smoothed[best_s]
     report["smoothing"] = use_smoothing
+    cut_model = None
+    if params.learned_cut:
+        final = smooth if use_smoothing else proba
+        cut_model = fit_cut_model(held, final, best_t, config)
+        moving = replace(config, cut_margin=DEFAULT_CONFIG.cut_margin
+                         if config.cut_margin is None else config.cut_margin)
+        cuts = Model(first, feature_names(config), best_t, cut_model=cut_model).page_thresholds(
+            final, held.X, held.page_starts, moving)
+        # In-sample for the cut model: a check that it learned, not an estimate of its gain.
+        report["cut_heldout_f1_in_sample"] = page_f1(held, final, cuts)
+        say(f"learned page cut: held-out F1 {report['cut_heldout_f1_in_sample']:.4f} "
+            f"(fitted on these pages), {np.mean(cuts != best_t):.0%} of pages move")
     if params.refit:
         say(f"refitting on all {pages.n_pages} pages ({len(pages.y)} blocks)")
         estimator = _fit_rows(params, pages.X, pages.y, pages)
@@ -383,7 +444,7 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
         estimator, smoother = first, (second if use_smoothing else None)
     report["fit_seconds"] = round(time.monotonic() - started, 1)
     model = Model(estimator=estimator, smoother=smoother, feature_names=feature_names(config),
-                  threshold=float(best_t))
+                  threshold=float(best_t), cut_model=cut_model)
     return model, report
 
 

@@ -4,10 +4,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from boilerplate.config import DEFAULT_CONFIG
 from boilerplate.errors import ModelError
 from boilerplate.extract import Extractor
 from boilerplate.features import FeatureMatrix
-from boilerplate.model import Model
+from boilerplate.model import CUT_SUMMARY, Model, learned_cuts, page_summary
 from boilerplate.train import HyperParams, fit, load_pageset
 
 from .helpers import page_gold, page_html, write_pairs
@@ -263,3 +264,76 @@ def test_decide_page_runs_the_region_pass_only_below_the_cut():
         decide_page(proba, tokens, None, 0.5, region)
     with pytest.raises(ModelError, match="tag paths"):  # the featurizer's kind, without paths
         decide_page(proba, tokens, tree._replace(paths=None), 0.5, region)
+
+
+class GainAt:
+    """A stand-in cut model: predicts `gain` at cut `at` and nothing elsewhere."""
+
+    def __init__(self, at: float, gain: float) -> None:
+        self.at, self.gain = at, gain
+
+    def predict(self, rows: np.ndarray) -> np.ndarray:
+        return np.where(np.isclose(rows[:, -1], self.at), self.gain, 0.0)
+
+
+def test_page_summary_describes_how_sure_the_model_is():
+    sure = page_summary(np.array([0.95, 0.9, 0.02]), np.array([100, 80, 20]))
+    unsure = page_summary(np.array([0.3, 0.25, 0.2]), np.array([100, 80, 20]))
+    names = CUT_SUMMARY[:-1]
+    assert len(sure) == len(names)
+    assert sure[names.index("max_p")] == 0.95 and unsure[names.index("max_p")] == 0.3
+    assert sure[names.index("share_p50")] == pytest.approx(0.9)
+    assert unsure[names.index("share_p50")] == 0.0
+    assert unsure[names.index("share_p20")] == 1.0
+    assert page_summary(np.zeros(0), np.zeros(0)).tolist() == [0.0] * len(names)
+
+
+def test_learned_cuts_move_a_page_only_for_a_gain_above_the_margin():
+    proba = np.array([0.3, 0.2, 0.9, 0.1])
+    tokens = np.ones(4)
+    bounds = np.array([0, 2, 4])
+    moved = learned_cuts(GainAt(0.2, 0.05), proba, tokens, bounds, 0.5, margin=0.01)
+    assert moved.tolist() == [0.2, 0.2]
+    kept = learned_cuts(GainAt(0.2, 0.005), proba, tokens, bounds, 0.5, margin=0.01)
+    assert kept.tolist() == [0.5, 0.5]
+    # a threshold off the grid is still a candidate, and the reference
+    assert learned_cuts(GainAt(0.2, 0.05), proba, tokens, bounds, 0.47, 0.01).tolist() == [0.2, 0.2]
+
+
+def test_page_thresholds_use_the_cut_model_unless_turned_off(trained):
+    model, _, _ = trained
+    with_cut = replace(model, cut_model=GainAt(0.3, 0.2))
+    proba, X = np.array([0.4, 0.35]), np.zeros((2, len(model.feature_names)))
+    bounds = np.array([0, 2])
+    assert with_cut.page_thresholds(proba, X, bounds, DEFAULT_CONFIG).tolist() == [0.3]
+    off = replace(DEFAULT_CONFIG, cut_margin=None)
+    assert with_cut.page_thresholds(proba, X, bounds, off).tolist() == [model.threshold]
+    assert with_cut.page_threshold(proba, X, DEFAULT_CONFIG, threshold=0.6) == 0.3
+
+
+def test_fit_learns_a_cut_model_that_survives_saving(trained, tmp_path):
+    model, report, directory = trained
+    assert model.cut_model is not None
+    assert "cut_heldout_f1_in_sample" in report
+    loaded = Model.load(directory)
+    proba = np.array([0.9, 0.4, 0.2, 0.05])
+    X = np.zeros((4, len(model.feature_names)))
+    X[:, model.feature_names.index("n_tokens")] = [50, 20, 10, 5]
+    bounds = np.array([0, 4])
+    assert (loaded.page_thresholds(proba, X, bounds, DEFAULT_CONFIG).tolist()
+            == model.page_thresholds(proba, X, bounds, DEFAULT_CONFIG).tolist())
+    meta = json.loads((directory / "model.json").read_text())
+    assert meta["cut_summary"] == list(CUT_SUMMARY)
+    meta["cut_summary"] = meta["cut_summary"][:-2]
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "model.joblib").write_bytes((directory / "model.joblib").read_bytes())
+    (copy / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="learned page cut"):
+        Model.load(copy)
+
+
+def test_fit_without_the_learned_cut_has_no_cut_model(tmp_path):
+    pages, _ = load_pageset(str(write_pairs(tmp_path / "pairs")))
+    model, report = fit(pages, replace(TINY, smoothing=False, learned_cut=False))
+    assert model.cut_model is None and "cut_heldout_f1_in_sample" not in report
