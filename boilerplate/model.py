@@ -159,7 +159,8 @@ def learned_cuts(cut_model: object, proba: np.ndarray, tokens: np.ndarray,
     summaries = np.array([page_summary(proba[a:b], tokens[a:b])
                           for a, b in zip(edges[:-1], edges[1:], strict=True)])
     rows = np.hstack([np.repeat(summaries, len(cuts), axis=0), np.tile(cuts, n)[:, None]])
-    expected = np.asarray(cut_model.predict(rows)).reshape(n, len(cuts))
+    predict = cut_model.predict_proba if isinstance(cut_model, TreeSum) else cut_model.predict
+    expected = np.asarray(predict(rows)).reshape(n, len(cuts))
     best = expected.argmax(axis=1)
     base = expected[:, int(np.flatnonzero(cuts == threshold)[0])]
     gain = expected[np.arange(n), best] - base
@@ -254,18 +255,25 @@ class TreeSum:
     HistGradientBoostingClassifier it expects; tests check both give the same numbers.
     """
 
-    def __init__(self, trees: list, baseline: float, bitsets: tuple) -> None:
+    def __init__(self, trees: list, baseline: float, bitsets: tuple,
+                 logistic: bool = True) -> None:
         self.trees = trees
         self.baseline = baseline
         self.bitsets = bitsets
+        self.logistic = logistic
 
     @classmethod
     def for_estimator(cls, estimator: object) -> TreeSum | None:
-        """The fast path for this estimator, or None where it does not apply."""
+        """The fast path for this estimator (a binary classifier's probability, or a
+        regressor's prediction), or None where it does not apply."""
         try:
-            from sklearn.ensemble import HistGradientBoostingClassifier
+            from sklearn.ensemble import (
+                HistGradientBoostingClassifier,
+                HistGradientBoostingRegressor,
+            )
 
-            if (type(estimator) is not HistGradientBoostingClassifier
+            kind = type(estimator)
+            if (kind not in (HistGradientBoostingClassifier, HistGradientBoostingRegressor)
                     or estimator.n_trees_per_iteration_ != 1
                     or getattr(estimator, "_preprocessor", None) is not None
                     or estimator.is_categorical_ is not None):
@@ -275,16 +283,16 @@ class TreeSum:
             bitsets = estimator._bin_mapper.make_known_categories_bitsets()
         except (AttributeError, IndexError, TypeError, ValueError):
             return None
-        return cls(trees, baseline, bitsets)
+        return cls(trees, baseline, bitsets, logistic=kind is HistGradientBoostingClassifier)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Probability of the positive class for each row of X."""
+        """Probability of the positive class for each row of X (a regressor: its prediction)."""
         X = np.ascontiguousarray(X, dtype=np.float64)
         raw = np.full(len(X), self.baseline)
         known, index_map = self.bitsets
         for tree in self.trees:
             raw += tree.predict(X, known, index_map, 1)
-        return 1.0 / (1.0 + np.exp(-raw))
+        return 1.0 / (1.0 + np.exp(-raw)) if self.logistic else raw
 
 
 @dataclass
@@ -302,9 +310,13 @@ class Model:
     metadata: dict = field(default_factory=dict)
     fast: TreeSum | None = field(default=None, init=False, repr=False, compare=False)
     """Direct per-tree prediction (same numbers as the estimator's, in half the time)."""
+    fast_cut: TreeSum | None = field(default=None, init=False, repr=False, compare=False)
+    """The same for the cut model, called once per page where its own predict costs more
+    than the page's whole block prediction."""
 
     def __post_init__(self) -> None:
         self.fast = TreeSum.for_estimator(self.estimator)
+        self.fast_cut = TreeSum.for_estimator(self.cut_model)
 
     @property
     def smoother_columns(self) -> np.ndarray:
@@ -356,8 +368,8 @@ class Model:
         base = self.threshold if threshold is None else threshold
         if self.cut_model is None or config.cut_margin is None:
             return np.full(max(len(bounds) - 1, 0), base)
-        return learned_cuts(self.cut_model, proba, self.block_tokens(X), bounds, base,
-                            config.cut_margin)
+        return learned_cuts(self.fast_cut or self.cut_model, proba, self.block_tokens(X),
+                            bounds, base, config.cut_margin)
 
     def page_threshold(self, proba: np.ndarray, X: np.ndarray, config: Config,
                        threshold: float | None = None) -> float:

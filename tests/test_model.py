@@ -111,6 +111,20 @@ def test_direct_tree_sum_matches_scikit_learn(fixtures):
         np.testing.assert_allclose(model.fast.predict_proba(X), expected, rtol=0, atol=1e-12)
 
 
+def test_direct_tree_sum_matches_a_regressor():
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    from boilerplate.model import TreeSum
+
+    rng = np.random.default_rng(0)
+    X = rng.random((400, len(CUT_SUMMARY)))
+    regressor = HistGradientBoostingRegressor(max_iter=20, random_state=0).fit(
+        X, X[:, 0] - X[:, -1] + rng.normal(0, 0.05, 400))
+    fast = TreeSum.for_estimator(regressor)
+    assert fast is not None and not fast.logistic
+    np.testing.assert_allclose(fast.predict_proba(X), regressor.predict(X), rtol=0, atol=1e-12)
+
+
 def test_other_estimators_use_their_own_predict():
     from sklearn.linear_model import LogisticRegression
 
