@@ -3,7 +3,7 @@
 Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
                             [--without SET,...] [--extra SET,...] [--page-cut] [--no-region]
-                            [--reuse-models]
+                            [--reuse-models] [--learned-cut] [--no-learned-cut]
                             [--page-weight-power P] [--max-features F] [--sweep]
 
 For each held-out set, a model is trained (with `boilerplate.train.fit`, threshold chosen on
@@ -17,7 +17,9 @@ example to compare the fixed threshold with --page-cut.
 --without leaves sets out of every fold's training (for example trafilatura-eval, to compare
 with folds trained on full-text gold only); --extra adds sets to every fold's training that
 are never held out (for example extractor-test-fixtures' silver pages); fold models are named
-by their training sets.
+by their training sets. --learned-cut gives every fold model a learned page cut
+(`train.fit_cut_model`); with --reuse-models it fits only that on a kept fold model, on the
+same held-out sites `fit` would use, which equals a full refit because fitting is seeded.
 Prints a Markdown table (token F1 ± bootstrap std, precision, recall) and, for wcxb,
 daniel and trafilatura-eval, the breakdown by page type and by language. --sweep also
 scores every fold at each threshold of SWEEP: the threshold chosen on held-out training
@@ -178,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="divide block weights by their page's weight to this power")
     ap.add_argument("--max-features", type=float, default=HyperParams().max_features,
                     help="share of the columns each split may choose from")
+    ap.add_argument("--learned-cut", action="store_true",
+                    help="give every fold model a learned page cut (train --learned-cut); "
+                         "with --reuse-models, fit only the cut model of a kept fold model")
     ap.add_argument("--smoothing", action="store_true",
                     help="also try the neighbour-smoothing pass (off, like the default model)")
     add_decision_flags(ap)
@@ -203,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     peer_res = {(p, n): peer_results(args.shared, n, p, args.cache)
                 for p in peers for n in args.sets}
     params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing, refit=False,
+                         learned_cut=args.learned_cut,
                          page_weight_power=args.page_weight_power,
                          max_features=args.max_features)
     ours: dict[str, list[PageResult]] = {}

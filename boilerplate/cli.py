@@ -393,7 +393,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     _print_warnings(caught)
     params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing,
                          page_weight_power=args.page_weight_power,
-                         max_features=args.max_features, learned_cut=not args.no_learned_cut)
+                         max_features=args.max_features, learned_cut=args.learned_cut)
     model, fit_report = fit(concat(sets), params, config, progress=say)
     model.save(args.out, {"training_sets": infos, "training": fit_report,
                           "hyperparameters": params.__dict__})
@@ -574,9 +574,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also try a second pass over neighbours' probabilities (kept if "
                             "it helps on held-out training sites; slower, and off by default "
                             "because it did not carry over to unseen datasets)")
-    train.add_argument("--no-learned-cut", action="store_true",
-                       help="do not learn which cut suits each page (the learned page cut); "
-                            "every page then keeps the model's threshold")
+    train.add_argument("--learned-cut", action="store_true",
+                       help="also learn which cut suits each page from how sure the model "
+                            "is about it (opt-in: more recall on manuals, listings and "
+                            "forums, less precision on news)")
     train.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_limits(train)
     train.set_defaults(handler=cmd_train)

@@ -255,6 +255,10 @@ class TreeSum:
     HistGradientBoostingClassifier it expects; tests check both give the same numbers.
     """
 
+    logistic = True
+    """Whether the sum goes through the logistic function (a classifier's probability); a
+    class default too, so a TreeSum pickled inside a bench's cached model still loads."""
+
     def __init__(self, trees: list, baseline: float, bitsets: tuple,
                  logistic: bool = True) -> None:
         self.trees = trees

@@ -83,6 +83,25 @@ def test_train_refuses_a_column_share_outside_zero_to_one(tmp_path, capsys):
         assert code == 2 and "--max-features" in err and value in err, err
 
 
+def test_train_learned_cut_is_saved_and_can_be_turned_off(tmp_path, capsys):
+    from .helpers import page_html, write_pairs
+
+    out = tmp_path / "model"
+    code = main(["train", str(write_pairs(tmp_path / "pairs")), "--out", str(out),
+                 "--max-iter", "15", "--learned-cut", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    capsys.readouterr()
+    meta = json.loads((out / "model.json").read_text())
+    assert meta["hyperparameters"]["learned_cut"] is True and meta["cut_summary"]
+    assert "cut_heldout_f1_in_sample" in meta["training"]
+    page = tmp_path / "page.html"
+    page.write_text(page_html("Harbour", "The harbour wall was rebuilt after the winter "
+                              "storms, and the fishing boats came back in the spring."))
+    for flags in ([], ["--no-learned-cut"]):
+        assert main(["extract", "--model", str(out), *flags, str(page)]) == 0
+        assert "harbour wall" in capsys.readouterr().out
+
+
 def test_train_evaluate_extract_round_trip(tmp_path, capsys):
     from .helpers import page_html, write_jsonl, write_pairs
 
@@ -101,6 +120,7 @@ def test_train_evaluate_extract_round_trip(tmp_path, capsys):
     assert meta["training_sets"][1]["skipped"] == 2
     assert meta["hyperparameters"]["page_weight_power"] == 1.0
     assert meta["hyperparameters"]["max_features"] == 0.8
+    assert meta["hyperparameters"]["learned_cut"] is False and meta["cut_summary"] == []
 
     assert main(["evaluate", "--model", str(out), "--json", "--quiet", str(jsonl)]) == 0
     tables = json.loads(capsys.readouterr().out)

@@ -13,7 +13,7 @@ from boilerplate.train import HyperParams, fit, load_pageset
 
 from .helpers import page_gold, page_html, write_pairs
 
-TINY = HyperParams(max_iter=15, min_samples_leaf=2, smoothing=True)
+TINY = HyperParams(max_iter=15, min_samples_leaf=2, smoothing=True, learned_cut=True)
 
 
 @pytest.fixture(scope="module")
