@@ -42,7 +42,8 @@ class Extractor:
     @property
     def cut(self) -> float:
         """The probability at or above which a block is content; a page may lower it for
-        itself, down to `Config.page_cut_floor` (see `model.page_cut`)."""
+        itself, down to `Config.page_cut_floor` (see `model.page_cut`), or move it where the
+        model has a learned page cut (`Model.page_threshold`)."""
         return self.model.threshold if self.threshold is None else self.threshold
 
     def run(self, html: str | bytes, *, page_id: str = "<input>", url: str | None = None,
