@@ -197,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     extra = [n for n in args.extra.split(",") if n]
     if not set(extra).isdisjoint(SETS):
         ap.error(f"--extra names a held-out set: {', '.join(sorted(set(extra) & set(SETS)))}")
+    missing = [n for n in extra if not (args.shared / "datasets" / n).is_dir()]
+    if missing:
+        ap.error(f"--extra: no such dataset under {args.shared / 'datasets'}: "
+                 f"{', '.join(missing)}")
     if not 0 < args.max_features <= 1:
         ap.error(f"--max-features must be in (0, 1], not {args.max_features}")
     config = decision_config(args)
