@@ -236,9 +236,10 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"{held}: fitting the learned page cut of a kept fold model")
                 train = concat([with_gold(sets[n]) for n in pool])
                 held_pages = subset(train, split_by_site(train, HOLDOUT_SHARE)[1])
-                model.cut_model = fit_cut_model(
+                # replace() so the model derives its direct tree path for the cut model too
+                model = replace(model, cut_model=fit_cut_model(
                     held_pages, model.predict_rows(held_pages.X, held_pages.page_starts),
-                    model.threshold)
+                    model.threshold))
                 kept.write_bytes(pickle.dumps(model))
         else:
             train = concat([with_gold(sets[n]) for n in pool])

@@ -13,7 +13,7 @@ from .labels import UNLABELED
 from .metrics import BlockCounts, PageScore, block_counts, summarize
 from .model import Model, kept_rows
 from .peers import peer, run_safely
-from .train import PageSet, load_pageset
+from .train import PageSet, load_pageset, predicted_texts
 
 OVERALL = "overall"
 
@@ -28,15 +28,6 @@ class PageResult:
     meta: dict
     score: PageScore
     blocks: BlockCounts
-
-
-def predicted_texts(pages: PageSet, keep: np.ndarray) -> list[str]:
-    """Extracted text of each page: its kept blocks, one per line."""
-    texts = []
-    for i in range(pages.n_pages):
-        kept = keep[pages.rows(i)]
-        texts.append("\n".join(t for t, k in zip(pages.block_texts[i], kept, strict=True) if k))
-    return texts
 
 
 def decide(model: Model, pages: PageSet, threshold: float | None = None,

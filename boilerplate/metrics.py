@@ -47,6 +47,11 @@ class PageScore:
     def recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn > 0 else 0.0
 
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
 
 def score_page(gold: str, predicted: str) -> PageScore:
     """Compare one page's extracted text with its gold text."""

@@ -352,17 +352,12 @@ def fit_cut_model(held: PageSet, proba: np.ndarray, threshold: float,
     grid = np.array(CUT_GRID)
     cuts = np.append(grid, threshold)
     f1 = np.zeros((held.n_pages, len(cuts)))
-    taught = np.zeros(held.n_pages, dtype=bool)
+    taught = np.ones(held.n_pages, dtype=bool)
     for k, cut in enumerate(cuts):
         keep = kept_rows(proba, tokens, held.page_starts, cut, plain, held.trees)
-        for i in range(held.n_pages):
-            rows = held.rows(i)
-            text = "\n".join(t for t, kept in zip(held.block_texts[i], keep[rows], strict=True)
-                             if kept)
-            score = held.score(i, text)
-            taught[i] = score.has_gold
-            p, r = score.precision, score.recall
-            f1[i, k] = 2 * p * r / (p + r) if p + r > 0 else 0.0
+        scores = [held.score(i, t) for i, t in enumerate(predicted_texts(held, keep))]
+        f1[:, k] = [s.f1 for s in scores]
+        taught = np.array([s.has_gold for s in scores], dtype=bool)
     summaries = np.array([page_summary(proba[held.rows(i)], tokens[held.rows(i)])
                           for i in range(held.n_pages)])[taught]
     X = np.hstack([np.repeat(summaries, len(grid), axis=0),
@@ -371,16 +366,22 @@ def fit_cut_model(held: PageSet, proba: np.ndarray, threshold: float,
     return HistGradientBoostingRegressor(**CUT_MODEL, random_state=SEED).fit(X, gain.ravel())
 
 
+def predicted_texts(pages: PageSet, keep: np.ndarray) -> list[str]:
+    """Extracted text of each page: its kept blocks, one per line."""
+    texts = []
+    for i in range(pages.n_pages):
+        kept = keep[pages.rows(i)]
+        texts.append("\n".join(t for t, k in zip(pages.block_texts[i], kept, strict=True) if k))
+    return texts
+
+
 def page_f1(pages: PageSet, proba: np.ndarray, threshold: float | np.ndarray) -> float:
     """Token F1 over pages when blocks with probability >= threshold (one for all pages, or
     one per page) are kept."""
     thresholds = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (pages.n_pages,))
-    scores = []
-    for i in range(pages.n_pages):
-        keep = proba[pages.rows(i)] >= thresholds[i]
-        text = "\n".join(t for t, k in zip(pages.block_texts[i], keep, strict=True) if k)
-        scores.append(pages.score(i, text))
-    return summarize(scores, samples=0).f1
+    keep = proba >= np.repeat(thresholds, np.diff(pages.page_starts))
+    texts = predicted_texts(pages, keep)
+    return summarize([pages.score(i, t) for i, t in enumerate(texts)], samples=0).f1
 
 
 def _smoothing_input(pages: PageSet, proba: np.ndarray, config: Config) -> np.ndarray:
@@ -428,10 +429,8 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
     if params.learned_cut:
         final = smooth if use_smoothing else proba
         cut_model = fit_cut_model(held, final, best_t, config)
-        moving = replace(config, cut_margin=DEFAULT_CONFIG.cut_margin
-                         if config.cut_margin is None else config.cut_margin)
         cuts = Model(first, feature_names(config), best_t, cut_model=cut_model).page_thresholds(
-            final, held.X, held.page_starts, moving)
+            final, held.X, held.page_starts, config)
         # In-sample for the cut model: a check that it learned, not an estimate of its gain.
         report["cut_heldout_f1_in_sample"] = page_f1(held, final, cuts)
         say(f"learned page cut: held-out F1 {report['cut_heldout_f1_in_sample']:.4f} "
