@@ -64,6 +64,7 @@ from boilerplate.train import (
     load_pageset,
     split_by_site,
     subset,
+    with_lexicon,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -235,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
                 # same held-out sites and first-pass model (fitting is seeded) as `fit`.
                 log(f"{held}: fitting the learned page cut of a kept fold model")
                 train = concat([with_gold(sets[n]) for n in pool])
-                held_pages = subset(train, split_by_site(train, HOLDOUT_SHARE)[1])
+                held_pages = with_lexicon(subset(train, split_by_site(train, HOLDOUT_SHARE)[1]),
+                                          getattr(model, "lexicon", None))
                 # replace() so the model derives its direct tree path for the cut model too
                 model = replace(model, cut_model=fit_cut_model(
                     held_pages, model.predict_rows(held_pages.X, held_pages.page_starts),
@@ -245,11 +247,12 @@ def main(argv: list[str] | None = None) -> int:
             train = concat([with_gold(sets[n]) for n in pool])
             model, _ = fit(train, params, progress=log)
             kept.write_bytes(pickle.dumps(model))
-        proba = model.predict_rows(sets[held].X, sets[held].page_starts)
-        ours[held] = score_pageset(model, sets[held], config=config, proba=proba)
+        test = with_lexicon(sets[held], getattr(model, "lexicon", None))
+        proba = model.predict_rows(test.X, test.page_starts)
+        ours[held] = score_pageset(model, test, config=config, proba=proba)
         if args.sweep:
             swept[held] = (model.threshold, [
-                report(score_pageset(model, sets[held], t, config, proba))["overall"]["f1"]
+                report(score_pageset(model, test, t, config, proba))["overall"]["f1"]
                 for t in SWEEP])
         log(f"{held}: model ready in {time.monotonic() - t0:.0f}s, threshold "
             f"{model.threshold}, F1 {report(ours[held])['overall']['f1']:.4f}")

@@ -17,6 +17,7 @@ from .blocks import segment
 from .config import DEFAULT_CONFIG, PAGE_CUT_FLOOR, REGION_FLOOR, Config
 from .errors import BoilerplateError, BoilerplateWarning
 from .features import block_table, featurize
+from .model import Model
 from .parse import parse
 from .render import FORMATS, RenderOptions
 from .sources import Page, SourceError, iter_pages
@@ -135,11 +136,12 @@ def _each_page(paths: Sequence[str], work: Callable[[Page], str]) -> int:
 def cmd_blocks(args: argparse.Namespace) -> int:
     """Show the blocks of each page with the features the model sees."""
     config = _config(args)
+    lexicon = Model.load(args.model).lexicon
 
     def work(page: Page) -> str:
         doc = parse(page.data, where=page.id, config=config)
         blocks = segment(doc, config)
-        rows = block_table(blocks, featurize(blocks, config, doc.title))
+        rows = block_table(blocks, featurize(blocks, config, doc.title, lexicon=lexicon))
         if args.json:
             return json.dumps({"id": page.id, "blocks": rows}, ensure_ascii=False)
         return "\n".join(_table_lines(page.id, rows))
@@ -393,7 +395,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     _print_warnings(caught)
     params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing,
                          page_weight_power=args.page_weight_power,
-                         max_features=args.max_features, learned_cut=args.learned_cut)
+                         max_features=args.max_features, learned_cut=args.learned_cut,
+                         lexicon=not args.no_lexicon)
     model, fit_report = fit(concat(sets), params, config, progress=say)
     model.save(args.out, {"training_sets": infos, "training": fit_report,
                           "hyperparameters": params.__dict__})
@@ -494,6 +497,8 @@ def build_parser() -> argparse.ArgumentParser:
     blocks.add_argument("pages", nargs="+", metavar="PAGE",
                         help="HTML file, directory of pages, or - for stdin")
     blocks.add_argument("--json", action="store_true", help="one JSON object per page")
+    blocks.add_argument("--model", default=None,
+                        help="model directory whose lexicon the features use (default: shipped)")
     _add_limits(blocks)
     blocks.set_defaults(handler=cmd_blocks)
 
@@ -578,6 +583,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also learn which cut suits each page from how sure the model "
                             "is about it (opt-in: more recall on manuals, listings and "
                             "forums, less precision on news)")
+    train.add_argument("--no-lexicon", action="store_true",
+                       help="learn no function and chrome words from the training pages "
+                            "(the lexicon columns stay missing)")
     train.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_limits(train)
     train.set_defaults(handler=cmd_train)

@@ -13,7 +13,7 @@ from .labels import UNLABELED
 from .metrics import BlockCounts, PageScore, block_counts, summarize
 from .model import Model, kept_rows
 from .peers import peer, run_safely
-from .train import PageSet, load_pageset, predicted_texts
+from .train import PageSet, load_pageset, predicted_texts, with_lexicon
 
 OVERALL = "overall"
 
@@ -36,6 +36,7 @@ def decide(model: Model, pages: PageSet, threshold: float | None = None,
     """Every block's probability and content decision, as extraction makes them; `proba`
     reuses probabilities already predicted for these pages (a threshold sweep)."""
     threshold = model.threshold if threshold is None else threshold
+    pages = with_lexicon(pages, model.lexicon, config)
     if proba is None:
         proba = model.predict_rows(pages.X, pages.page_starts)
     elif len(proba) != len(pages.y):
@@ -52,6 +53,7 @@ def score_pageset(model: Model, pages: PageSet, threshold: float | None = None,
                   proba: np.ndarray | None = None) -> list[PageResult]:
     """Run the model over featurized pages and score each one against its gold (`proba`:
     see `decide`)."""
+    pages = with_lexicon(pages, model.lexicon, config)
     _, keep = decide(model, pages, threshold, config, proba)
     texts = predicted_texts(pages, keep)
     results = []
@@ -160,6 +162,7 @@ def error_analysis(model: Model, pages: PageSet, threshold: float | None = None,
                    ) -> tuple[list[dict], dict[str, dict[str, dict]]]:
     """The blocks the model got wrong on each page, ranked by the tokens they cost, and a
     summary of where wrong tokens cluster (by dataset, language, page type, tag, position)."""
+    pages = with_lexicon(pages, model.lexicon, config)
     proba, keep = decide(model, pages, threshold, config)
     names = list(model.feature_names)
     key_cols = [names.index(n) for n in ERROR_KEY_FEATURES]

@@ -55,7 +55,7 @@ class Extractor:
             warnings.warn("page has no visible text (a script-only page, a frameset, or an "
                           "empty body)", BoilerplateWarning, stacklevel=2)
         tree = containers(blocks) if self.config.region_floor is not None else None
-        features = featurize(blocks, self.config, doc.title, tree)
+        features = featurize(blocks, self.config, doc.title, tree, self.model.lexicon)
         scores = self.model.predict_proba(features)
         threshold = self.model.page_threshold(scores, features.values, self.config, self.cut)
         keep, cut = decide_page(scores, self.model.block_tokens(features.values), tree,

@@ -77,6 +77,47 @@ MAIN_MAX_LINK_DENSITY = 0.33
 CONTEXT_SOURCE: tuple[str, ...] = (
     "log_tokens", "link_density", "text_density", "sentence_ends_per_token",
 )
+LEXICON_COLUMNS: tuple[str, ...] = ("function_word_rate", "chrome_word_rate")
+LEXICON_LONG_BLOCK = 15
+"""Blocks of at least this many tokens are the page's prose, which says its language."""
+LEXICON_KNOWN_RATE = 0.1
+"""Share of function words in a page's long blocks below which the page is in a language the
+lexicon does not know (prose in a known language runs 0.3-0.5): its lexicon columns are then
+missing, not zero, so an unseen language does not read as chrome."""
+LEXICON_MISSING = -1.0
+"""Value of a missing lexicon column: a constant the trees can split off (scikit-learn's
+binning fails on a column that is NaN throughout, as it is where a lexicon has no words)."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words learned from labeled pages (`train.learn_lexicon`): each training language's
+    function words, and words found on far more pages in chrome than in content."""
+
+    function_words: frozenset[str] = frozenset()
+    chrome_words: frozenset[str] = frozenset()
+
+
+def lexicon_columns(texts: Sequence[str], lexicon: Lexicon | None) -> np.ndarray:
+    """LEXICON_COLUMNS of one page's blocks: the share of each block's tokens that are
+    function words and chrome words (prose is dense in function words in any language, a
+    menu is not). All LEXICON_MISSING for a language the lexicon does not know."""
+    out = np.full((len(texts), len(LEXICON_COLUMNS)), LEXICON_MISSING, dtype=np.float32)
+    if lexicon is None or not lexicon.function_words or not texts:
+        return out
+    function, chrome = lexicon.function_words, lexicon.chrome_words
+    counts = np.zeros((len(texts), 3))
+    for i, text in enumerate(texts):
+        words = tokens_of(text.lower())
+        counts[i] = (len(words), sum(w in function for w in words),
+                     sum(w in chrome for w in words))
+    n = counts[:, 0]
+    rates = counts[:, 1:] / np.maximum(n, 1.0)[:, None]
+    long = n >= LEXICON_LONG_BLOCK
+    weight = n * long if long.any() else n
+    if weight.sum() == 0 or weight @ rates[:, 0] < LEXICON_KNOWN_RATE * weight.sum():
+        return out
+    return rates.astype(np.float32)
 
 
 def _context_names(window: int) -> list[str]:
@@ -86,8 +127,9 @@ def _context_names(window: int) -> list[str]:
             for o in offsets for name in CONTEXT_SOURCE]
 
 
-def feature_names(config: Config = DEFAULT_CONFIG) -> tuple[str, ...]:
-    """Column names in order; a model stores them and refuses a featurizer that differs."""
+def feature_names(config: Config = DEFAULT_CONFIG, lexicon: bool = False) -> tuple[str, ...]:
+    """Column names in order; a model stores them and refuses a featurizer that differs.
+    LEXICON_COLUMNS come last, and only for a model with a Lexicon (`lexicon=True`)."""
     return (
         *TEXT_COLUMNS,
         "rel_index", "rel_offset", "tokens_over_max", "token_share", "page_log_blocks",
@@ -100,6 +142,7 @@ def feature_names(config: Config = DEFAULT_CONFIG) -> tuple[str, ...]:
         *(f"anc_{w}" for w in WORD_KEYWORDS),
         *(f"class_hash_{i:02d}" for i in range(config.class_hash_buckets)),
         *_context_names(config.context_window),
+        *(LEXICON_COLUMNS if lexicon else ()),
     )
 
 
@@ -343,14 +386,15 @@ def _text_columns(counts: np.ndarray, line_width: int) -> np.ndarray:
 
 
 def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG, title: str = "",
-              tree: Containers | None = None) -> FeatureMatrix:
+              tree: Containers | None = None, lexicon: Lexicon | None = None) -> FeatureMatrix:
     """Compute every feature of a page's blocks in one pass plus a few array operations.
 
     `title` is the page's declared title (`Document.title`), used to find the headline;
     `tree` is `blocks.containers(blocks)` when the caller built it already (the region pass
-    needs it too), so it is not built twice.
+    needs it too), so it is not built twice; `lexicon` is the model's (`Model.lexicon`),
+    which adds the LEXICON_COLUMNS.
     """
-    names = feature_names(config)
+    names = feature_names(config, lexicon is not None)
     n = len(blocks)
     if n == 0:
         return FeatureMatrix(names, np.zeros((0, len(names)), dtype=np.float32))
@@ -392,8 +436,10 @@ def featurize(blocks: Sequence[Block], config: Config = DEFAULT_CONFIG, title: s
     offsets = [-k for k in range(window, 0, -1)] + list(range(1, window + 1))
     context = np.concatenate([padded[window + o:window + o + n] for o in offsets], axis=1)
 
-    values = np.concatenate(
-        [text, page, around, titles, tags, in_tags, own, anc, hashed, context], axis=1)
+    parts = [text, page, around, titles, tags, in_tags, own, anc, hashed, context]
+    if lexicon is not None:
+        parts.append(lexicon_columns([b.text for b in blocks], lexicon))
+    values = np.concatenate(parts, axis=1)
     return FeatureMatrix(names, values.astype(np.float32, copy=False))
 
 

@@ -25,7 +25,7 @@ from . import __version__
 from .blocks import Containers
 from .config import CUT_GRID, Config
 from .errors import ModelError
-from .features import FeatureMatrix
+from .features import FeatureMatrix, Lexicon
 
 ESTIMATOR_FILE = "model.joblib"
 METADATA_FILE = "model.json"
@@ -311,6 +311,9 @@ class Model:
     cut_model: object | None = None
     """Optional regressor of a page's F1 at each cut from its `page_summary` (CUT_SUMMARY),
     fitted on held-out sites; `page_thresholds` uses it to move a page off `threshold`."""
+    lexicon: Lexicon | None = None
+    """Words learned from the training pages, which the featurizer needs for the lexicon
+    columns (`features.lexicon_columns`); saved as word lists in the JSON metadata."""
     metadata: dict = field(default_factory=dict)
     fast: TreeSum | None = field(default=None, init=False, repr=False, compare=False)
     """Direct per-tree prediction (same numbers as the estimator's, in half the time)."""
@@ -406,6 +409,9 @@ class Model:
             "smoother_features": list(SMOOTHER_FEATURES) if self.smoother is not None else [],
             "cut_summary": list(CUT_SUMMARY) if self.cut_model is not None else [],
             "cut_grid": list(CUT_GRID) if self.cut_model is not None else [],
+            "lexicon": None if self.lexicon is None else {
+                "function_words": sorted(self.lexicon.function_words),
+                "chrome_words": sorted(self.lexicon.chrome_words)},
             "estimator_file": ESTIMATOR_FILE, "sha256": digest,
         }
         _atomic_write_text(directory / METADATA_FILE,
@@ -449,7 +455,22 @@ class Model:
         return cls(estimator=payload["estimator"], smoother=payload.get("smoother"),
                    cut_model=cut_model, feature_names=tuple(metadata["feature_names"]),
                    threshold=float(metadata.get("threshold", DEFAULT_THRESHOLD)),
-                   metadata=metadata)
+                   lexicon=_lexicon_of(metadata, meta_path), metadata=metadata)
+
+
+def _lexicon_of(metadata: dict, meta_path: Path) -> Lexicon | None:
+    """The Lexicon saved in a model's metadata, refusing word lists that are not lists of
+    strings (a hand-edited file) rather than featurizing with them."""
+    saved = metadata.get("lexicon")
+    if saved is None:
+        return None
+    lists = {}
+    for key in ("function_words", "chrome_words"):
+        words = saved.get(key) if isinstance(saved, dict) else None
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise ModelError(f"{meta_path}: 'lexicon.{key}' must be a list of words")
+        lists[key] = frozenset(words)
+    return Lexicon(**lists)
 
 
 def _check_compatible(metadata: dict, directory: Path) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -16,11 +18,12 @@ from .blocks import Containers, containers, segment
 from .config import CUT_GRID, DEFAULT_CONFIG, Config
 from .datasets import Dataset, LabeledPage
 from .errors import BoilerplateError, BoilerplateWarning
-from .features import feature_names, featurize
+from .features import LEXICON_COLUMNS, Lexicon, feature_names, featurize, lexicon_columns
 from .labels import UNLABELED, labels_from_annotation, labels_from_snippets, labels_from_text
 from .metrics import PageScore, score_gold, summarize
 from .model import SMOOTHER_FEATURES, Model, kept_rows, page_summary, smoothing_input
 from .parse import parse
+from .text import tokens as tokens_of
 
 SEED = 0
 MAX_TOKEN_WEIGHT = 500.0
@@ -32,6 +35,21 @@ PAGE_WEIGHT_FLOOR = 100.0
 """A page lighter than this many tokens is weighted as if it had this many."""
 CHUNK_PAGES = 8
 WINDOW_PAGES = 256
+LEXICON_PAGE_TOKENS = 30
+"""A page speaks for its language's function words once its content has this many tokens."""
+LEXICON_LANG_PAGES = 20
+"""A language (the page's `lang`, else its main script) needs this many such pages."""
+FUNCTION_WORD_PAGE_SHARE = 0.3
+FUNCTION_WORDS_PER_LANG = 100
+"""A language's function words: its tokens found in the content of at least this share of
+its pages, at most this many (a Chinese page's common characters qualify in hundreds)."""
+CHROME_WORD_PAGE_SHARE = 0.03
+CHROME_WORD_RATIO = 4.0
+"""Chrome words: in the chrome of at least this share of pages, and of this many times more
+pages than have them in their content ("login", "newsletter", "copyright")."""
+LEXICON_MASK_SHARE = 0.15
+"""Share of training pages whose lexicon columns are left missing, so the model learns to
+decide without them, as it must on a language its lexicon does not know."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,9 @@ class HyperParams:
     weigh their tokens, so long pages dominate; 1: every page weighs the same, as in the
     per-page token metric). At 0.5 six of the eight leave-one-dataset-out folds gained and
     the mean lead over the best peer rose by 0.005 (README, "Page weighting")."""
+    lexicon: bool = True
+    """Learn a Lexicon (function and chrome words) from the training pages' labeled blocks
+    for the lexicon columns; False leaves them missing (`train --no-lexicon`)."""
     learned_cut: bool = False
     """Also fit the cut model (`Model.cut_model`): what a page's F1 gains at each cut of
     CUT_GRID from how sure the first pass is about the page, learned on the held-out sites.
@@ -96,6 +117,8 @@ class PageSet:
     skipped: list[str] = field(default_factory=list)
     trees: list[Containers] = field(default_factory=list)
     """Each page's block containers (for the main-region pass); empty in sets built without."""
+    lexicon: Lexicon | None = None
+    """The Lexicon the lexicon columns of X were computed with (`with_lexicon`)."""
 
     @property
     def n_pages(self) -> int:
@@ -247,6 +270,10 @@ def load_pageset(path: str, config: Config = DEFAULT_CONFIG, jobs: int = 1,
 
 def concat(sets: Sequence[PageSet]) -> PageSet:
     """Several PageSets as one (rows stacked, page offsets shifted)."""
+    lexicons = {id(s.lexicon): s.lexicon for s in sets}
+    if len(lexicons) > 1:
+        raise ValueError("cannot join pages whose lexicon columns come from different "
+                         "lexicons; apply one with with_lexicon first")
     starts = [np.array([0])]
     offset = 0
     for s in sets:
@@ -264,6 +291,7 @@ def concat(sets: Sequence[PageSet]) -> PageSet:
         langs=[lang for s in sets for lang in s.langs], meta=[m for s in sets for m in s.meta],
         trees=([t for s in sets for t in s.trees]
                if all(len(s.trees) == s.n_pages for s in sets) else []),
+        lexicon=next(iter(lexicons.values()), None),
     )
     return joined
 
@@ -280,8 +308,68 @@ def subset(pages: PageSet, keep: np.ndarray) -> PageSet:
         page_ids=[pages.page_ids[i] for i in pick], groups=[pages.groups[i] for i in pick],
         gold=[pages.gold[i] for i in pick], block_texts=[pages.block_texts[i] for i in pick],
         langs=[pages.langs[i] for i in pick], meta=[pages.meta[i] for i in pick],
-        trees=[pages.trees[i] for i in pick] if pages.trees else [],
+        trees=[pages.trees[i] for i in pick] if pages.trees else [], lexicon=pages.lexicon,
     )
+
+
+def _script(word: str) -> str:
+    """The writing system of a word's first letter ("LATIN", "CJK", "CYRILLIC")."""
+    return unicodedata.name(word[0], "?").split()[0]
+
+
+def learn_lexicon(pages: PageSet) -> Lexicon:
+    """Each language's function words (the words found in most of its pages' content) and
+    chrome words (found in many pages' chrome, seldom in content), from the labeled blocks,
+    so the featurizer can measure how much a block reads like prose of a known language."""
+    by_lang: dict[str, list[set[str]]] = {}
+    in_content: Counter[str] = Counter()
+    in_chrome: Counter[str] = Counter()
+    for i in range(pages.n_pages):
+        content: Counter[str] = Counter()
+        chrome: set[str] = set()
+        for text, label in zip(pages.block_texts[i], pages.y[pages.rows(i)], strict=True):
+            if label == UNLABELED:
+                continue
+            words = [w for w in tokens_of(text.lower()) if w[0].isalpha()]
+            if label > 0:
+                content.update(words)
+            else:
+                chrome.update(words)
+        in_content.update(content.keys())
+        in_chrome.update(chrome - content.keys())
+        if content.total() >= LEXICON_PAGE_TOKENS:
+            scripts = Counter(_script(w) for w in content.elements())
+            lang = pages.langs[i] or scripts.most_common(1)[0][0]
+            by_lang.setdefault(lang, []).append(set(content))
+    function: set[str] = set()
+    for seen in by_lang.values():
+        if len(seen) >= LEXICON_LANG_PAGES:
+            share = Counter(w for words in seen for w in words)
+            function.update(w for w, n in share.most_common(FUNCTION_WORDS_PER_LANG)
+                            if n >= FUNCTION_WORD_PAGE_SHARE * len(seen))
+    chrome_words = {w for w, n in in_chrome.items()
+                    if n >= CHROME_WORD_PAGE_SHARE * pages.n_pages
+                    and n >= CHROME_WORD_RATIO * max(in_content[w], 1)}
+    return Lexicon(frozenset(function), frozenset(chrome_words))
+
+
+def with_lexicon(pages: PageSet, lexicon: Lexicon | None, config: Config = DEFAULT_CONFIG,
+                 mask_share: float = 0.0) -> PageSet:
+    """`pages` with the LEXICON_COLUMNS of `lexicon` after their featurizer columns (none for
+    None), as `featurize` gives them to a model with that lexicon: the lexicon is learned
+    after featurizing. `mask_share` of the pages (seeded) get them missing
+    (LEXICON_MISSING), so a model learns to decide without them."""
+    if pages.lexicon is lexicon and not mask_share:
+        return pages
+    base = pages.X[:, :len(feature_names(config))]
+    if lexicon is None:
+        return replace(pages, X=base, lexicon=None)
+    masked = np.random.default_rng(SEED).random(pages.n_pages) < mask_share
+    empty = Lexicon()
+    words = np.vstack([np.zeros((0, len(LEXICON_COLUMNS)), dtype=np.float32)] + [
+        lexicon_columns(pages.block_texts[i], empty if masked[i] else lexicon)
+        for i in range(pages.n_pages)])
+    return replace(pages, X=np.hstack([base, words]), lexicon=lexicon)
 
 
 def split_by_site(pages: PageSet, share: float, seed: int = SEED) -> tuple[np.ndarray, ...]:
@@ -400,6 +488,13 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
     say = progress or (lambda _msg: None)
     train_idx, held_idx = split_by_site(pages, HOLDOUT_SHARE)
     train, held = subset(pages, train_idx), subset(pages, held_idx)
+    # The lexicon too is learned on the training share only, so held-out sites judge it.
+    lexicon = learn_lexicon(train) if params.lexicon else None
+    train = with_lexicon(train, lexicon, config, LEXICON_MASK_SHARE)
+    held = with_lexicon(held, lexicon, config)
+    if lexicon is not None:
+        say(f"lexicon: {len(lexicon.function_words)} function words, "
+            f"{len(lexicon.chrome_words)} chrome words")
     say(f"choosing threshold on {held.n_pages} held-out pages "
         f"({len(set(held.groups))} sites), fitting on {train.n_pages}")
     started = time.monotonic()
@@ -429,7 +524,8 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
     if params.learned_cut:
         final = smooth if use_smoothing else proba
         cut_model = fit_cut_model(held, final, best_t, config)
-        cuts = Model(first, feature_names(config), best_t, cut_model=cut_model).page_thresholds(
+        cuts = Model(first, feature_names(config, lexicon is not None), best_t,
+                     cut_model=cut_model, lexicon=lexicon).page_thresholds(
             final, held.X, held.page_starts, config)
         # In-sample for the cut model: a check that it learned, not an estimate of its gain.
         report["cut_heldout_f1_in_sample"] = page_f1(held, final, cuts)
@@ -437,6 +533,8 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
             f"(fitted on these pages), {np.mean(cuts != best_t):.0%} of pages move")
     if params.refit:
         say(f"refitting on all {pages.n_pages} pages ({len(pages.y)} blocks)")
+        lexicon = learn_lexicon(pages) if params.lexicon else None
+        pages = with_lexicon(pages, lexicon, config, LEXICON_MASK_SHARE)
         estimator = _fit_rows(params, pages.X, pages.y, pages)
         smoother = None
         if use_smoothing:
@@ -445,8 +543,9 @@ def fit(pages: PageSet, params: HyperParams | None = None, config: Config = DEFA
     else:
         estimator, smoother = first, (second if use_smoothing else None)
     report["fit_seconds"] = round(time.monotonic() - started, 1)
-    model = Model(estimator=estimator, smoother=smoother, feature_names=feature_names(config),
-                  threshold=float(best_t), cut_model=cut_model)
+    model = Model(estimator=estimator, smoother=smoother,
+                  feature_names=feature_names(config, lexicon is not None),
+                  threshold=float(best_t), cut_model=cut_model, lexicon=lexicon)
     return model, report
 
 

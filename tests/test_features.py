@@ -138,3 +138,27 @@ def test_title_and_repetition_columns():
     assert row(f, 2)["after_title"] == 1 and row(f, 0)["after_title"] == 0
     assert row(f, 0)["repeats"] == pytest.approx(np.log(2))
     assert row(f, 2)["repeats"] == 0
+
+
+def test_lexicon_columns_measure_known_words_and_skip_unknown_languages():
+    from boilerplate.features import LEXICON_MISSING, Lexicon, lexicon_columns
+
+    lexicon = Lexicon(frozenset({"the", "of", "and", "a", "in", "was"}),
+                      frozenset({"login", "share"}))
+    prose = ("The mayor of the town said a new bridge was planned in the spring and the work "
+             "would start soon")
+    rates = lexicon_columns([prose, "Login | Share | Home", ""], lexicon)
+    assert rates[0, 0] == pytest.approx(9 / 20) and rates[0, 1] == 0
+    assert rates[1].tolist() == [0, pytest.approx(2 / 3)]
+    assert rates[2].tolist() == [0, 0]
+    # A page in a language the lexicon does not know, or no lexicon: missing, not zero.
+    russian = "Мэр города сказал что новый мост будет построен весной и работы начнутся скоро"
+    assert (lexicon_columns([russian, "Вход"], lexicon) == LEXICON_MISSING).all()
+    assert (lexicon_columns([prose], Lexicon()) == LEXICON_MISSING).all()
+    # featurize adds the same columns, last, for a model with a lexicon, and only then.
+    blocks = segment(parse(f"<p>{prose}</p><div>Login | Share | Home</div>"))
+    f = featurize(blocks, lexicon=lexicon)
+    np.testing.assert_array_equal(
+        f.values[:, -2:], lexicon_columns([b.text for b in blocks], lexicon))
+    assert f.names[-2:] == ("function_word_rate", "chrome_word_rate")
+    assert featurize(blocks).names == f.names[:-2]

@@ -9,7 +9,7 @@ from boilerplate.errors import ModelError
 from boilerplate.extract import Extractor
 from boilerplate.features import FeatureMatrix
 from boilerplate.model import CUT_SUMMARY, Model, learned_cuts, page_summary
-from boilerplate.train import HyperParams, fit, load_pageset
+from boilerplate.train import HyperParams, fit, load_pageset, with_lexicon
 
 from .helpers import page_gold, page_html, write_pairs
 
@@ -58,7 +58,8 @@ def test_training_is_deterministic(trained, tmp_path):
     folder = write_pairs(tmp_path / "pairs")
     pages, _ = load_pageset(str(folder))
     again, _ = fit(pages, TINY)
-    X = pages.X[:50]
+    assert again.lexicon == model.lexicon
+    X = with_lexicon(pages, model.lexicon).X[:50]
     np.testing.assert_array_equal(model.estimator.predict_proba(X),
                                   again.estimator.predict_proba(X))
 
@@ -351,3 +352,27 @@ def test_fit_without_the_learned_cut_has_no_cut_model(tmp_path):
     pages, _ = load_pageset(str(write_pairs(tmp_path / "pairs")))
     model, report = fit(pages, replace(TINY, smoothing=False, learned_cut=False))
     assert model.cut_model is None and "cut_heldout_f1_in_sample" not in report
+
+
+def test_lexicon_survives_saving_and_feeds_extraction(tmp_path, monkeypatch):
+    import boilerplate.train as train
+
+    monkeypatch.setattr(train, "LEXICON_LANG_PAGES", 3)
+    pages, _ = load_pageset(str(write_pairs(tmp_path / "pairs")))
+    model, _ = fit(pages, replace(TINY, smoothing=False, learned_cut=False))
+    assert "the" in model.lexicon.function_words
+    directory = model.save(tmp_path / "lex")
+    loaded = Model.load(directory)
+    assert loaded.lexicon == model.lexicon
+    html = page_html("Lighthouse", "Keepers painted the lighthouse white again this summer, "
+                     "and the lamp was fitted with a brighter bulb that ships can see far out.")
+    result = Extractor(loaded).run(html, keep_features=True)
+    rates = result.features.column("function_word_rate")
+    assert (rates >= 0).all() and rates.max() > 0.2  # computed with the model's words
+    assert ([b.probability for b in result.blocks]
+            == [b.probability for b in Extractor(model).classify(html)])
+    meta = json.loads((directory / "model.json").read_text())
+    meta["lexicon"]["function_words"] = "the and of"
+    (directory / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="lexicon.function_words"):
+        Model.load(directory)

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from boilerplate.datasets import LabeledPage
 from boilerplate.labels import UNLABELED
@@ -94,3 +95,64 @@ def test_page_weight_power_one_weighs_every_page_alike(tmp_path):
     # Within a page, blocks keep their relative weights.
     first = page_of_row == 0
     np.testing.assert_allclose(even[first] / even[first].sum(), plain[first] / plain[first].sum())
+
+
+def test_lexicon_learns_function_and_chrome_words_from_labels(tmp_path, monkeypatch):
+    import boilerplate.train as train
+
+    monkeypatch.setattr(train, "LEXICON_LANG_PAGES", 4)
+    pages, _ = load_pageset(str(write_pairs(tmp_path / "pairs")))
+    lexicon = train.learn_lexicon(pages)
+    # Words in every page's article are the language's function words; the menu's are not.
+    assert {"the", "and"} <= lexicon.function_words
+    assert not {"home", "sport", "share"} & lexicon.function_words
+    assert {"home", "sport", "tweet", "copyright"} <= lexicon.chrome_words
+    assert not {"the", "and"} & lexicon.chrome_words
+    # Too few pages of a language teach it no function words.
+    monkeypatch.setattr(train, "LEXICON_LANG_PAGES", pages.n_pages + 1)
+    assert not train.learn_lexicon(pages).function_words
+
+
+def test_with_lexicon_adds_the_columns_extraction_computes(tmp_path, monkeypatch):
+    import boilerplate.train as train
+    from boilerplate.features import (
+        LEXICON_COLUMNS,
+        LEXICON_MISSING,
+        feature_names,
+        lexicon_columns,
+    )
+
+    monkeypatch.setattr(train, "LEXICON_LANG_PAGES", 4)
+    pages, _ = load_pageset(str(write_pairs(tmp_path / "pairs")))
+    assert pages.X.shape[1] == len(feature_names())  # featurized before any lexicon exists
+    lexicon = train.learn_lexicon(pages)
+    filled = train.with_lexicon(pages, lexicon)
+    names = feature_names(lexicon=True)
+    assert filled.X.shape[1] == len(names) and names[-2:] == LEXICON_COLUMNS
+    assert filled.lexicon is lexicon and train.with_lexicon(filled, lexicon) is filled
+    assert (filled.X[:, -2:] >= 0).all()
+    np.testing.assert_array_equal(filled.X[:, :-2], pages.X)
+    # The numbers featurize adds for a model with this lexicon (tests/test_features.py).
+    np.testing.assert_array_equal(filled.X[filled.rows(1)][:, -2:],
+                                  lexicon_columns(pages.block_texts[1], lexicon))
+    assert train.with_lexicon(filled, None).X.shape == pages.X.shape
+    # Masked pages get the columns missing, whole pages at a time.
+    masked = train.with_lexicon(pages, lexicon, mask_share=0.5)
+    missing = [bool((masked.X[masked.rows(i)][:, -2:] == LEXICON_MISSING).all())
+               for i in range(pages.n_pages)]
+    assert 0 < sum(missing) < pages.n_pages
+    assert all(missing[i] or (masked.X[masked.rows(i)][:, -2:] >= 0).all()
+               for i in range(pages.n_pages))
+    with pytest.raises(ValueError, match="lexicon"):
+        concat([filled, pages])
+
+
+def test_fit_keeps_its_lexicon_unless_told_not_to(tmp_path, monkeypatch):
+    import boilerplate.train as train
+
+    monkeypatch.setattr(train, "LEXICON_LANG_PAGES", 3)
+    pages, _ = load_pageset(str(write_pairs(tmp_path / "pairs")))
+    model, _ = fit(pages, HyperParams(max_iter=5, min_samples_leaf=2))
+    assert model.lexicon is not None and "the" in model.lexicon.function_words
+    bare, _ = fit(pages, HyperParams(max_iter=5, min_samples_leaf=2, lexicon=False))
+    assert bare.lexicon is None
