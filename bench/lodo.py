@@ -4,7 +4,8 @@ Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
                             [--without SET,...] [--extra SET,...] [--page-cut] [--no-region]
                             [--reuse-models] [--learned-cut] [--no-learned-cut]
-                            [--page-weight-power P] [--max-features F] [--sweep]
+                            [--page-weight-power P] [--max-features F] [--no-lexicon]
+                            [--sweep]
 
 For each held-out set, a model is trained (with `boilerplate.train.fit`, threshold chosen on
 held-out *training* sites, never on the test set) on every other set, then scored on the
@@ -20,6 +21,8 @@ are never held out (for example extractor-test-fixtures' silver pages); fold mod
 by their training sets. --learned-cut gives every fold model a learned page cut
 (`train.fit_cut_model`); with --reuse-models it fits only that on a kept fold model, on the
 same held-out sites `fit` would use, which equals a full refit because fitting is seeded.
+--no-lexicon fits the folds without the lexicon columns (`train --no-lexicon`); fold models
+with a lexicon are cached under their own names.
 Prints a Markdown table (token F1 ± bootstrap std, precision, recall) and, for wcxb,
 daniel and trafilatura-eval, the breakdown by page type and by language. --sweep also
 scores every fold at each threshold of SWEEP: the threshold chosen on held-out training
@@ -181,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="divide block weights by their page's weight to this power")
     ap.add_argument("--max-features", type=float, default=HyperParams().max_features,
                     help="share of the columns each split may choose from")
+    ap.add_argument("--no-lexicon", action="store_true",
+                    help="fit without the lexicon columns (train --no-lexicon)")
     ap.add_argument("--learned-cut", action="store_true",
                     help="give every fold model a learned page cut (train --learned-cut); "
                          "with --reuse-models, fit only the cut model of a kept fold model")
@@ -213,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     peer_res = {(p, n): peer_results(args.shared, n, p, args.cache)
                 for p in peers for n in args.sets}
     params = HyperParams(max_iter=args.max_iter, smoothing=args.smoothing, refit=False,
-                         learned_cut=args.learned_cut,
+                         learned_cut=args.learned_cut, lexicon=not args.no_lexicon,
                          page_weight_power=args.page_weight_power,
                          max_features=args.max_features)
     ours: dict[str, list[PageResult]] = {}
@@ -225,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         stem = (f"model-{held}-{cache_key()}-{pool_key(pool)}-iter{params.max_iter}"
                 f"{'-smooth' if params.smoothing else ''}"
                 f"{f'-pw{power:g}' if power else ''}"
-                f"{f'-mf{params.max_features:g}' if params.max_features < 1 else ''}")
+                f"{f'-mf{params.max_features:g}' if params.max_features < 1 else ''}"
+                f"{'-lex' if params.lexicon else ''}")
         kept = args.cache / f"{stem}{'-cut' if params.learned_cut else ''}.pkl"
         before_cut = args.cache / f"{stem}.pkl"
         t0 = time.monotonic()

@@ -102,6 +102,26 @@ def test_train_learned_cut_is_saved_and_can_be_turned_off(tmp_path, capsys):
         assert "harbour wall" in capsys.readouterr().out
 
 
+def test_train_keeps_a_lexicon_unless_told_not_to(tmp_path, capsys):
+    from .helpers import write_pairs
+
+    data = write_pairs(tmp_path / "pairs")
+    for flags, has_lexicon in (([], True), (["--no-lexicon"], False)):
+        out = tmp_path / f"model{len(flags)}"
+        code = main(["train", str(data), "--out", str(out), "--max-iter", "5", "--quiet",
+                     *flags])
+        assert code == 0, capsys.readouterr().err
+        capsys.readouterr()
+        meta = json.loads((out / "model.json").read_text())
+        assert (meta["lexicon"] is not None) == has_lexicon
+        assert ("function_word_rate" in meta["feature_names"]) == has_lexicon
+        assert "login" not in (meta["lexicon"] or {}).get("function_words", [])
+        assert main(["blocks", "--json", "--model", str(out), str(data / "harbour.html")]) == 0
+        page = json.loads(capsys.readouterr().out)
+        # Shown for a model with a lexicon (missing, -1, here: too few pages per language).
+        assert ("function_word_rate" in page["blocks"][0]["features"]) == has_lexicon
+
+
 def test_train_evaluate_extract_round_trip(tmp_path, capsys):
     from .helpers import page_html, write_jsonl, write_pairs
 
