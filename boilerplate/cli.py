@@ -585,7 +585,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "forums, less precision on news)")
     train.add_argument("--no-lexicon", action="store_true",
                        help="learn no function and chrome words from the training pages "
-                            "(the lexicon columns stay missing)")
+                            "(the model then has no lexicon columns)")
     train.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_limits(train)
     train.set_defaults(handler=cmd_train)

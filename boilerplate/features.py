@@ -105,12 +105,11 @@ def lexicon_columns(texts: Sequence[str], lexicon: Lexicon | None) -> np.ndarray
     out = np.full((len(texts), len(LEXICON_COLUMNS)), LEXICON_MISSING, dtype=np.float32)
     if lexicon is None or not lexicon.function_words or not texts:
         return out
-    function, chrome = lexicon.function_words, lexicon.chrome_words
+    is_function, is_chrome = lexicon.function_words.__contains__, lexicon.chrome_words.__contains__
     counts = np.zeros((len(texts), 3))
     for i, text in enumerate(texts):
         words = tokens_of(text.lower())
-        counts[i] = (len(words), sum(w in function for w in words),
-                     sum(w in chrome for w in words))
+        counts[i] = (len(words), sum(map(is_function, words)), sum(map(is_chrome, words)))
     n = counts[:, 0]
     rates = counts[:, 1:] / np.maximum(n, 1.0)[:, None]
     long = n >= LEXICON_LONG_BLOCK
