@@ -338,8 +338,8 @@ def learn_lexicon(pages: PageSet) -> Lexicon:
         in_content.update(content.keys())
         in_chrome.update(chrome - content.keys())
         if content.total() >= LEXICON_PAGE_TOKENS:
-            scripts = Counter(_script(w) for w in content.elements())
-            lang = pages.langs[i] or scripts.most_common(1)[0][0]
+            lang = (pages.langs[i]
+                    or Counter(_script(w) for w in content.elements()).most_common(1)[0][0])
             by_lang.setdefault(lang, []).append(set(content))
     function: set[str] = set()
     for seen in by_lang.values():
