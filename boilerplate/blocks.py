@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Sequence
 from itertools import chain
@@ -14,6 +13,7 @@ from lxml import etree
 from .config import BLOCK_TAGS, CONTEXT_TAGS, DEFAULT_CONFIG, HEADING_TAGS, SKIPPED_TAGS, Config
 from .errors import BoilerplateWarning
 from .parse import Document
+from .text import split_class
 
 # Bit of each context tag in Block.flags; headings share the "h" bit.
 FLAG_BITS: dict[str, int] = {tag: 1 << i for i, tag in enumerate(CONTEXT_TAGS)}
@@ -21,11 +21,6 @@ TAG_FLAG: dict[str, int] = {
     **{tag: bit for tag, bit in FLAG_BITS.items() if tag != "h"},
     **{tag: FLAG_BITS["h"] for tag in HEADING_TAGS},
 }
-CLASS_SPLIT_RE = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
-CLASS_SEPARATORS = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
-"""Byte table turning every ASCII byte that is not a letter or digit into a space."""
-MAX_CLASS_TOKENS = 24
-MAX_CLASS_CHARS = 400
 BR_RUN_SPLIT = 2
 """This many <br> in a row (with only whitespace between) end a block, as a blank line does."""
 
@@ -120,20 +115,6 @@ def containers(blocks: Sequence[Block], paths: bool = True) -> Containers:
 
 def _count_spaces(text: str) -> int:
     return len(text) - len("".join(text.split()))
-
-
-def split_class(raw: str) -> tuple[str, ...]:
-    """Lower-case words of class/id values ("mainContent nav-bar" -> main, content, nav, bar).
-
-    Only the first MAX_CLASS_TOKENS are kept: utility-class frameworks put hundreds of
-    styling words on one element, and they say nothing the first few do not.
-    """
-    raw = raw[:MAX_CLASS_CHARS]
-    if raw.isascii() and raw == raw.lower():  # the common case: no camelCase to split
-        return tuple(raw.encode("ascii").translate(CLASS_SEPARATORS).decode("ascii").split()
-                     [:MAX_CLASS_TOKENS])
-    words = [t.lower() for t in CLASS_SPLIT_RE.split(raw) if t]
-    return tuple(words[:MAX_CLASS_TOKENS])
 
 
 def _start_root(doc: Document | etree._Element) -> etree._Element:

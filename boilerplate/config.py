@@ -45,6 +45,25 @@ CHROME_WORDS: tuple[str, ...] = (
 # Words matched only exactly: as prefixes they would hit unrelated tokens ("ad" in "address").
 EXACT_ONLY_WORDS: frozenset[str] = frozenset({"ad", "ads", "tag", "meta", "date", "text", "body"})
 
+# Class/id words of cookie and privacy consent dialogs (`parse.drop_consent`). A reader
+# dismisses them, but their long legal prose reads like an article: on a news page the
+# vendor list can be the page's largest block of text and take the main container.
+CONSENT_WORDS: frozenset[str] = frozenset({
+    "consent", "gdpr", "cookielaw", "cookieconsent", "cookiebot", "onetrust", "didomi",
+    "usercentrics", "trustarc", "quantcast",
+})
+COOKIE_WORDS: frozenset[str] = frozenset({"cookie", "cookies"})
+"""A cookie word names a consent dialog only beside a word of COOKIE_NOTICE_WORDS ("cookie
+banner", "cookie-notice"), not alone (a recipe site's "cookie-recipe")."""
+COOKIE_NOTICE_WORDS: frozenset[str] = frozenset({
+    "banner", "notice", "warning", "bar", "popup", "modal", "message", "alert", "law",
+    "policy", "overlay", "notification", "disclaimer", "dialog", "layer", "accept",
+    "settings", "prompt",
+})
+CMP_WORDS: frozenset[str] = frozenset({"ads", "modal", "popup", "dialog", "overlay"})
+""""cmp" (consent management platform) names a consent dialog only beside one of these:
+alone it is a common component prefix ("cmp-text", "cmp-container") of content too."""
+
 # Tag names with their own one-hot column; anything else falls into "other".
 TAG_COLUMNS: tuple[str, ...] = (
     "p", "div", "td", "li", "h", "pre", "blockquote", "dd", "dt", "th", "figcaption",
