@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Sequence
 from itertools import chain
@@ -10,10 +11,20 @@ from typing import NamedTuple
 import numpy as np
 from lxml import etree
 
-from .config import BLOCK_TAGS, CONTEXT_TAGS, DEFAULT_CONFIG, HEADING_TAGS, SKIPPED_TAGS, Config
+from .config import (
+    BLOCK_TAGS,
+    CMP_WORDS,
+    CONSENT_WORDS,
+    CONTEXT_TAGS,
+    COOKIE_NOTICE_WORDS,
+    COOKIE_WORDS,
+    DEFAULT_CONFIG,
+    HEADING_TAGS,
+    SKIPPED_TAGS,
+    Config,
+)
 from .errors import BoilerplateWarning
 from .parse import Document
-from .text import split_class
 
 # Bit of each context tag in Block.flags; headings share the "h" bit.
 FLAG_BITS: dict[str, int] = {tag: 1 << i for i, tag in enumerate(CONTEXT_TAGS)}
@@ -21,8 +32,18 @@ TAG_FLAG: dict[str, int] = {
     **{tag: bit for tag, bit in FLAG_BITS.items() if tag != "h"},
     **{tag: FLAG_BITS["h"] for tag in HEADING_TAGS},
 }
+CLASS_SPLIT_RE = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+CLASS_SEPARATORS = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
+"""Byte table turning every ASCII byte that is not a letter or digit into a space."""
+MAX_CLASS_TOKENS = 24
+MAX_CLASS_CHARS = 400
 BR_RUN_SPLIT = 2
 """This many <br> in a row (with only whitespace between) end a block, as a blank line does."""
+TEXT_LENGTH = etree.XPath("string-length(.)")
+CONSENT_MAJORITY = 0.95
+"""A consent dialog holding more than this share of the page's text wraps the page (a
+"cookie-consent-wrapper" around everything) and is read like any other element, as is
+<body>, whose classes often flag a consent state ("gdpr gdpr-nonconsent")."""
 
 
 class ClassChain(NamedTuple):
@@ -117,6 +138,28 @@ def _count_spaces(text: str) -> int:
     return len(text) - len("".join(text.split()))
 
 
+def split_class(raw: str) -> tuple[str, ...]:
+    """Lower-case words of class/id values ("mainContent nav-bar" -> main, content, nav, bar).
+
+    Only the first MAX_CLASS_TOKENS are kept: utility-class frameworks put hundreds of
+    styling words on one element, and they say nothing the first few do not.
+    """
+    raw = raw[:MAX_CLASS_CHARS]
+    if raw.isascii() and raw == raw.lower():  # the common case: no camelCase to split
+        return tuple(raw.encode("ascii").translate(CLASS_SEPARATORS).decode("ascii").split()
+                     [:MAX_CLASS_TOKENS])
+    words = [t.lower() for t in CLASS_SPLIT_RE.split(raw) if t]
+    return tuple(words[:MAX_CLASS_TOKENS])
+
+
+def is_consent(words: tuple[str, ...]) -> bool:
+    """Whether class/id words name a cookie or privacy consent dialog (config CONSENT_WORDS)."""
+    found = set(words)
+    return bool(found & CONSENT_WORDS
+                or (found & COOKIE_WORDS and found & COOKIE_NOTICE_WORDS)
+                or ("cmp" in found and found & CMP_WORDS))
+
+
 def _start_root(doc: Document | etree._Element) -> etree._Element:
     return doc.root if isinstance(doc, Document) else doc
 
@@ -135,6 +178,8 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
     br_run = 0
     truncated = False
     split_memo: dict[tuple[str | None, str | None], tuple[str, ...]] = {(None, None): ()}
+    consent_keys: set[tuple[str | None, str | None]] = set()
+    page_chars: float | None = None
     n_nodes = 1
 
     # Per open element: (cumulative flags, class chain, owner); the owner is the innermost
@@ -180,6 +225,15 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
             own = split_memo.get(key)
             if own is None:
                 own = split_memo[key] = split_class(f"{key[0] or ''} {key[1] or ''}")
+                if own and is_consent(own):
+                    consent_keys.add(key)
+            if own and key in consent_keys and tag != "body":
+                if page_chars is None:
+                    page_chars = TEXT_LENGTH(root)
+                if TEXT_LENGTH(el) <= CONSENT_MAJORITY * page_chars:
+                    walker.skip_subtree()  # a reader dismisses it unread; its tail still counts
+                    stack.append(stack[-1])
+                    continue
             if own:
                 chain = ClassChain(chain, own)
             flags |= TAG_FLAG.get(tag, 0)

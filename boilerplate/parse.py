@@ -9,17 +9,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .config import (
-    CMP_WORDS,
-    CONSENT_WORDS,
-    COOKIE_NOTICE_WORDS,
-    COOKIE_WORDS,
-    DEFAULT_CONFIG,
-    DROPPED_TAGS,
-    Config,
-)
+from .config import DEFAULT_CONFIG, DROPPED_TAGS, Config
 from .errors import BoilerplateWarning, DocumentTooLargeError, EmptyDocumentError, NotHTMLError
-from .text import split_class
 
 BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -93,19 +84,6 @@ HIDDEN_MAJORITY = 0.95
 """A hidden element holding more than this share of the page's text is the whole page,
 hidden until its scripts run (against a flash of unstyled content), so it is shown. A
 hidden cookie-consent vendor list can hold 0.82 of a page's text beside a visible article."""
-def _consent_xpath() -> etree.XPath:
-    """Elements whose class or id contains a consent word (lower-cased in libxml2), so only
-    a page's few candidates reach `split_class`."""
-    words = sorted(CONSENT_WORDS | COOKIE_WORDS | {"cmp"})
-    needles = [w for w in words if not any(o != w and o in w for o in words)]
-    lowered = ("translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-               "'abcdefghijklmnopqrstuvwxyz')")
-    tests = " or ".join(f"contains({lowered}, '{w}')" for w in needles)
-    return etree.XPath(f"//body//*[{tests}]")
-
-
-CONSENT_CANDIDATES = _consent_xpath()
-
 STREAM_SEGMENT_RE = re.compile(r"S:[0-9a-f]+")
 """id of a segment a server streams after the page shell (React's Suspense): sent hidden,
 then a script moves it to its placeholder and shows it."""
@@ -359,7 +337,6 @@ def parse(
     etree.strip_elements(root, *(t for t in DROPPED_TAGS if t != "noscript"), with_tail=False)
     keep_or_drop_noscript(root, noscripts)
     drop_hidden(root, hiding)
-    drop_consent(root)
     og_title, html_title = page_titles(root)
     return Document(root=root, encoding=used, url=url, title=og_title or html_title,
                     og_title=og_title, html_title=html_title, lang=declared_lang(root))
@@ -396,30 +373,6 @@ def drop_hidden(root: etree._Element, hiding: list | None = None) -> None:
             if size >= SHOWN_MIN_CHARS and size > HIDDEN_MAJORITY * total:
                 shown.add(element)
                 continue
-        _drop_keep_tail(element)
-
-
-def is_consent(words: tuple[str, ...]) -> bool:
-    """Whether class/id words name a cookie or privacy consent dialog (config CONSENT_WORDS)."""
-    found = set(words)
-    return bool(found & CONSENT_WORDS
-                or (found & COOKIE_WORDS and found & COOKIE_NOTICE_WORDS)
-                or ("cmp" in found and found & CMP_WORDS))
-
-
-def drop_consent(root: etree._Element) -> None:
-    """Remove cookie and privacy consent dialogs, which a reader dismisses unread, unless one
-    holds nearly all the page's text (`HIDDEN_MAJORITY`): then it wraps the page."""
-    candidates = [e for e in CONSENT_CANDIDATES(root)
-                  if is_consent(split_class(f"{e.get('class') or ''} {e.get('id') or ''}"))]
-    if not candidates:
-        return
-    total = TEXT_LENGTH(root)
-    for element in candidates:
-        if element.getroottree().getroot() is not root:
-            continue  # inside a dialog already dropped
-        if TEXT_LENGTH(element) > HIDDEN_MAJORITY * total:
-            continue
         _drop_keep_tail(element)
 
 

@@ -82,24 +82,3 @@ def occurrences(toks: list[str], index: dict[str, list[int]], needle: list[str])
         return []
     m = len(needle)
     return [i for i in index.get(needle[0], ()) if toks[i:i + m] == needle]
-
-
-CLASS_SPLIT_RE = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
-CLASS_SEPARATORS = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
-"""Byte table turning every ASCII byte that is not a letter or digit into a space."""
-MAX_CLASS_TOKENS = 24
-MAX_CLASS_CHARS = 400
-
-
-def split_class(raw: str) -> tuple[str, ...]:
-    """Lower-case words of class/id values ("mainContent nav-bar" -> main, content, nav, bar).
-
-    Only the first MAX_CLASS_TOKENS are kept: utility-class frameworks put hundreds of
-    styling words on one element, and they say nothing the first few do not.
-    """
-    raw = raw[:MAX_CLASS_CHARS]
-    if raw.isascii() and raw == raw.lower():  # the common case: no camelCase to split
-        return tuple(raw.encode("ascii").translate(CLASS_SEPARATORS).decode("ascii").split()
-                     [:MAX_CLASS_TOKENS])
-    words = [t.lower() for t in CLASS_SPLIT_RE.split(raw) if t]
-    return tuple(words[:MAX_CLASS_TOKENS])

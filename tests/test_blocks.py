@@ -110,3 +110,36 @@ def test_pages_without_text_give_no_blocks(html):
 def test_deep_nesting_does_not_recurse():
     html = "<body>" + "<div>" * 1500 + "deep" + "</div>" * 1500 + "<p>after</p></body>"
     assert texts(html) == ["deep", "after"]
+
+
+ARTICLE = "We moved our video team to a weekly planning board and it changed how we ship."
+CONSENT_PROSE = ("The collection of information, and combination with previously collected "
+                 "information, to select and deliver content for you. ") * 12
+
+
+@pytest.mark.parametrize("attrs", [
+    'id="cookie-banner"', 'class="CookieNotice"', 'class="mol-ads-cmp--modal"',
+    'id="onetrust-consent-sdk"', 'class="gdpr-wrapper"', 'class="cc-window cookie-policy"',
+])
+def test_consent_dialogs_make_no_blocks(attrs):
+    html = f"""<html><body><div id="content"><p>{ARTICLE}</p>
+    <div {attrs}><div><h2>We value your privacy</h2><p>{CONSENT_PROSE}</p></div></div>
+    Tail after the dialog</div></body></html>"""
+    assert texts(html) == [ARTICLE, "Tail after the dialog"]
+
+
+@pytest.mark.parametrize("attrs", [
+    'class="cmp-text"', 'class="cmp-container"', 'class="cookie-recipe"',
+    'id="cookies-and-cream"', 'class="content"',
+])
+def test_content_named_like_a_consent_word_stays(attrs):
+    html = f"<html><body><nav>Menu</nav><div {attrs}><p>{ARTICLE}</p></div></body></html>"
+    assert texts(html) == ["Menu", ARTICLE]
+
+
+def test_consent_flags_on_body_or_a_page_wrapper_do_not_hide_the_page():
+    body = f"<body class='gdpr gdpr-nonconsent'><article><p>{ARTICLE}</p></article></body>"
+    wrapper = (f"<body><div class='cookie-consent-wrapper'><article><p>{ARTICLE}</p>"
+               "</article></div></body>")
+    assert texts(f"<html>{body}</html>") == [ARTICLE]
+    assert texts(f"<html>{wrapper}</html>") == [ARTICLE]

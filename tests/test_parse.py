@@ -136,39 +136,6 @@ def test_hidden_list_beside_a_visible_article_stays_hidden():
     assert "We moved our video team" in text and "Vendor" not in text
 
 
-CONSENT_PROSE = ("The collection of information, and combination with previously collected "
-                 "information, to select and deliver content for you. ") * 12
-
-
-@pytest.mark.parametrize("attrs", [
-    'id="cookie-banner"', 'class="CookieNotice"', 'class="mol-ads-cmp--modal"',
-    'id="onetrust-consent-sdk"', 'class="gdpr-wrapper"', 'class="cc-window cookie-policy"',
-])
-def test_consent_dialogs_are_dropped(attrs):
-    html = f"""<html><body><div id="content"><p>{POST}</p>
-    <div {attrs}><div><h2>We value your privacy</h2><p>{CONSENT_PROSE}</p></div></div>
-    <p>Tail after the dialog</p></div></body></html>"""
-    text = visible_text(parse(html))
-    assert "We moved our video team" in text and "Tail after the dialog" in text
-    assert "privacy" not in text and "collection of information" not in text
-
-
-@pytest.mark.parametrize("attrs", [
-    'class="cmp-text"', 'class="cmp-container"', 'class="cookie-recipe"',
-    'id="cookies-and-cream"', 'class="content"',
-])
-def test_content_named_like_a_consent_word_stays(attrs):
-    html = f"""<html><body><nav>Menu</nav><div {attrs}><p>{POST}</p></div>
-    <p>{POST}</p></body></html>"""
-    assert visible_text(parse(html)).count("We moved our video team") == 8  # 4 per POST
-
-
-def test_consent_wrapper_holding_the_whole_page_stays():
-    html = f"""<html><body><div class="cookie-consent-wrapper"><article><p>{POST}</p>
-    <p>{POST}</p></article></div><p>x</p></body></html>"""
-    assert "We moved our video team" in visible_text(parse(html))
-
-
 def test_noscript_is_kept_only_when_it_is_the_readable_page():
     forum = f"""<html><body><div id="app">Loading</div><noscript><div class="post">
     <p>{POST}</p><p>{POST}</p></div></noscript></body></html>"""
