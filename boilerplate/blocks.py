@@ -44,6 +44,8 @@ CONSENT_MAJORITY = 0.95
 """A consent dialog holding more than this share of the page's text wraps the page (a
 "cookie-consent-wrapper" around everything) and is read like any other element, as is
 <body>, whose classes often flag a consent state ("gdpr gdpr-nonconsent")."""
+NEVER_CONSENT_TAGS: frozenset[str] = frozenset({"body"})
+"""Elements read even when their class/id words name a consent dialog (CONSENT_MAJORITY)."""
 
 
 class ClassChain(NamedTuple):
@@ -227,7 +229,7 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
                 own = split_memo[key] = split_class(f"{key[0] or ''} {key[1] or ''}")
                 if own and is_consent(own):
                     consent_keys.add(key)
-            if own and key in consent_keys and tag != "body":
+            if own and key in consent_keys and tag not in NEVER_CONSENT_TAGS:
                 if page_chars is None:
                     page_chars = TEXT_LENGTH(root)
                 if TEXT_LENGTH(el) <= CONSENT_MAJORITY * page_chars:

@@ -45,7 +45,7 @@ CHROME_WORDS: tuple[str, ...] = (
 # Words matched only exactly: as prefixes they would hit unrelated tokens ("ad" in "address").
 EXACT_ONLY_WORDS: frozenset[str] = frozenset({"ad", "ads", "tag", "meta", "date", "text", "body"})
 
-# Class/id words of cookie and privacy consent dialogs (`parse.drop_consent`). A reader
+# Class/id words of cookie and privacy consent dialogs (`blocks.is_consent`). A reader
 # dismisses them, but their long legal prose reads like an article: on a news page the
 # vendor list can be the page's largest block of text and take the main container.
 CONSENT_WORDS: frozenset[str] = frozenset({
