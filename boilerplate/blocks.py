@@ -24,7 +24,7 @@ from .config import (
     Config,
 )
 from .errors import BoilerplateWarning
-from .parse import Document
+from .parse import TEXT_LENGTH, Document
 
 # Bit of each context tag in Block.flags; headings share the "h" bit.
 FLAG_BITS: dict[str, int] = {tag: 1 << i for i, tag in enumerate(CONTEXT_TAGS)}
@@ -39,7 +39,6 @@ MAX_CLASS_TOKENS = 24
 MAX_CLASS_CHARS = 400
 BR_RUN_SPLIT = 2
 """This many <br> in a row (with only whitespace between) end a block, as a blank line does."""
-TEXT_LENGTH = etree.XPath("string-length(.)")
 CONSENT_MAJORITY = 0.95
 """A consent dialog holding more than this share of the page's text wraps the page (a
 "cookie-consent-wrapper" around everything) and is read like any other element, as is
