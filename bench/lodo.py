@@ -82,7 +82,7 @@ def log(msg: str) -> None:
 SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 """Thresholds --sweep scores each fold at."""
 
-PAGESET_LAYOUT = "trees5"
+PAGESET_LAYOUT = "trees6"
 """Bumped when PageSet gains a field or pages parse differently, so cached sets are rebuilt
 (models are not)."""
 
@@ -102,18 +102,23 @@ def add_decision_flags(ap: argparse.ArgumentParser) -> None:
                     help="turn off the main-region pass (model.region_pass), on by default")
     ap.add_argument("--no-learned-cut", action="store_true",
                     help="keep the model's threshold on every page (Model.cut_model unused)")
+    ap.add_argument("--site-templates", action="store_true",
+                    help="drop blocks recurring on other pages of their site in the held-out "
+                         "set (Config.site_templates)")
 
 
 def decision_config(args: argparse.Namespace) -> Config:
     return replace(DEFAULT_CONFIG, page_cut_floor=PAGE_CUT_FLOOR if args.page_cut else None,
                    region_floor=None if args.no_region else REGION_FLOOR,
-                   cut_margin=None if args.no_learned_cut else DEFAULT_CONFIG.cut_margin)
+                   cut_margin=None if args.no_learned_cut else DEFAULT_CONFIG.cut_margin,
+                   site_templates=args.site_templates)
 
 
 def decision_name(args: argparse.Namespace) -> str:
     passes = [f"per-page cut down to {PAGE_CUT_FLOOR}"] if args.page_cut else []
     passes += [] if args.no_region else [f"main region down to {REGION_FLOOR}"]
     passes += [] if args.no_learned_cut else ["learned page cut where the model has one"]
+    passes += ["site templates"] if args.site_templates else []
     return " and ".join(passes) or "fixed threshold"
 
 

@@ -38,7 +38,8 @@ def _config(args: argparse.Namespace) -> Config:
     region = None if getattr(args, "no_region", False) else REGION_FLOOR
     margin = None if getattr(args, "no_learned_cut", False) else DEFAULT_CONFIG.cut_margin
     return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks,
-                   page_cut_floor=floor, region_floor=region, cut_margin=margin)
+                   page_cut_floor=floor, region_floor=region, cut_margin=margin,
+                   site_templates=getattr(args, "site_templates", False))
 
 
 def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
@@ -57,6 +58,15 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              "learned which cut suits a page (models trained with it move a "
                              "page that is unsure throughout lower, and one sure of its "
                              "article higher)")
+
+
+def _add_site_templates(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site-templates", action="store_true",
+                        help="read the pages as one batch and drop blocks whose text recurs on "
+                             "other pages of the same site (menus, footers, teasers of other "
+                             "articles) unless the model is sure of them; sites come from the "
+                             "pages' URLs (a dataset's site field), and pages without one "
+                             "have no siblings")
 
 
 def _share(text: str) -> float:
@@ -202,8 +212,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.parquet and not args.dask:
         return _usage_error("--parquet applies to --dask output (part files)")
     if args.dask:
+        if args.site_templates:
+            return _usage_error("--dask does not take --site-templates (it needs every page "
+                                "of a site in one process)")
         return _extract_on_dask(args, options)
+    if args.site_templates and "-" in args.pages:
+        return _usage_error("--site-templates reads the pages twice: give files, not - (stdin)")
     extractor = Extractor.load(args.model, config=_config(args), threshold=args.threshold)
+    if args.site_templates:
+        from .templates import index_pages
+
+        extractor = replace(extractor, templates=index_pages(iter_pages(args.pages),
+                                                             extractor.config))
+        if not args.quiet:
+            print(f"boilerplate: site templates: read {len(extractor.templates)} pages",
+                  file=sys.stderr)
     out_dir = Path(args.output) if args.output else None
     done = None
     if out_dir is not None:
@@ -469,8 +492,8 @@ def _evaluate_on_dask(args: argparse.Namespace, config: Config) -> int:
     from .distributed import evaluate_bag, run_on_cluster
     from .evaluate import GROUP_KEYS, report
 
-    if args.compare or args.errors:
-        return _usage_error("--dask does not take --compare or --errors")
+    if args.compare or args.errors or args.site_templates:
+        return _usage_error("--dask does not take --compare, --errors or --site-templates")
     bag = evaluate_bag(args.data, args.model, config=config, threshold=args.threshold,
                        records_per_range=args.records_per_task)
     results = run_on_cluster(bag, args.dask, max(args.jobs, 2))
@@ -513,6 +536,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "more (recall), higher keeps less (precision); default: the "
                               "model's")
     _add_decision_flags(extract)
+    _add_site_templates(extract)
     extract.add_argument("--format", choices=FORMATS, default="text",
                          help="text (a paragraph per line), markdown, html, json (indented) "
                               "or jsonl (a line per page); default text")
@@ -595,6 +619,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", default=None, help="model directory (default: shipped)")
     evaluate.add_argument("--threshold", type=float, default=None)
     _add_decision_flags(evaluate)
+    _add_site_templates(evaluate)
     evaluate.add_argument("--by", choices=("dataset", "lang", "page_type"), default="dataset",
                           help="group pages by this in the table")
     evaluate.add_argument("--compare", default="",

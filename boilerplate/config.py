@@ -132,6 +132,22 @@ class Config:
     region_trim: float | None = 0.6
     """The region pass drops kept blocks below this probability that lie outside the main
     region (comments, teasers and boxes beside the article); None keeps them."""
+    site_templates: bool = False
+    """Treat the pages of a run as one batch and drop blocks whose text recurs on other pages
+    of the same site (`templates`): menus, footers and teasers that one page alone cannot
+    tell from prose. Off by default: it needs a batch with several pages per site."""
+    template_min_chars: int = 10
+    """Shortest block text (normalized) that counts as site-template evidence
+    (`templates.SiteIndex`); shorter ones ("Home", "More") recur in prose too."""
+    template_min_pages: int = 1
+    """A block is part of its site's template when its text recurs on at least this many
+    other pages of the site in the batch (`templates.SiteIndex.recurring`)."""
+    template_duplicate_share: float = 0.9
+    """Another page holding this share of a page's block text is the same page fetched again
+    (a re-crawl, a second URL), not a sibling: it is not template evidence."""
+    template_title_copies: int = 5
+    """Pages of a site with the same <title> are one page fetched again, unless more than this
+    many share it: then the title is the site's name, not the page's."""
     detect_sample_bytes: int = 65_536
     """How much of an undeclared page the charset detector reads."""
     meta_sniff_bytes: int = 16_384

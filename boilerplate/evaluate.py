@@ -13,6 +13,7 @@ from .labels import UNLABELED
 from .metrics import BlockCounts, PageScore, block_counts, summarize
 from .model import Model, kept_rows
 from .peers import peer, run_safely
+from .templates import demote, recurring_rows
 from .train import PageSet, load_pageset, predicted_texts, with_lexicon
 
 OVERALL = "overall"
@@ -34,7 +35,9 @@ def decide(model: Model, pages: PageSet, threshold: float | None = None,
            config: Config = DEFAULT_CONFIG,
            proba: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Every block's probability and content decision, as extraction makes them; `proba`
-    reuses probabilities already predicted for these pages (a threshold sweep)."""
+    reuses probabilities already predicted for these pages (a threshold sweep). With
+    `config.site_templates` the pages are one batch: blocks recurring on other pages of their
+    site (`PageSet.groups`) drop, as in `extract --site-templates`."""
     threshold = model.threshold if threshold is None else threshold
     pages = with_lexicon(pages, model.lexicon, config)
     if proba is None:
@@ -42,6 +45,9 @@ def decide(model: Model, pages: PageSet, threshold: float | None = None,
     elif len(proba) != len(pages.y):
         raise ValueError(f"{pages.name}: {len(proba)} probabilities given for "
                          f"{len(pages.y)} blocks; predict them on these pages")
+    if config.site_templates:
+        proba = demote(proba, recurring_rows(pages.groups, pages.block_texts, pages.titles,
+                                             config))
     thresholds = model.page_thresholds(proba, pages.X, pages.page_starts, config, threshold)
     keep = kept_rows(proba, model.block_tokens(pages.X), pages.page_starts, thresholds, config,
                      pages.trees)

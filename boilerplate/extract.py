@@ -6,6 +6,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .blocks import containers, segment
 from .config import DEFAULT_CONFIG, Config
 from .errors import BoilerplateWarning
@@ -21,6 +23,7 @@ from .render import (
     title_of,
 )
 from .sources import Page
+from .templates import SiteIndex, demote
 from .text import cjk_lang
 
 
@@ -32,6 +35,9 @@ class Extractor:
     config: Config = DEFAULT_CONFIG
     threshold: float | None = None
     """Decision threshold; None uses the one chosen when the model was trained."""
+    templates: SiteIndex | None = None
+    """The batch's site templates (`templates.index_pages`): a page found there by its id
+    loses the blocks that recur on other pages of its site (`Config.site_templates`)."""
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, config: Config = DEFAULT_CONFIG,
@@ -57,14 +63,23 @@ class Extractor:
         tree = containers(blocks) if self.config.region_floor is not None else None
         features = featurize(blocks, self.config, doc.title, tree, self.model.lexicon)
         scores = self.model.predict_proba(features)
-        threshold = self.model.page_threshold(scores, features.values, self.config, self.cut)
-        keep, cut = decide_page(scores, self.model.block_tokens(features.values), tree,
+        decided = self._demote_template(scores, blocks, page_id)
+        threshold = self.model.page_threshold(decided, features.values, self.config, self.cut)
+        keep, cut = decide_page(decided, self.model.block_tokens(features.values), tree,
                                 threshold, self.config)
         classified = tuple(map(ClassifiedBlock, blocks, keep.tolist(), scores.tolist()))
         title = title_of(doc.og_title, doc.html_title, classified)
         lang = cjk_lang(content_sample(classified)) or doc.lang
         return PageResult(id=page_id, url=url, title=title, lang=lang, blocks=classified,
                           features=features if keep_features else None, cut=cut)
+
+    def _demote_template(self, scores: np.ndarray, blocks: list, page_id: str) -> np.ndarray:
+        """The scores the decision uses: the model's, less the site's template blocks."""
+        if self.templates is None or page_id not in self.templates.numbers:
+            return scores
+        number = self.templates.numbers[page_id]
+        recurring = self.templates.recurring(number, [block.text for block in blocks])
+        return demote(scores, recurring)
 
     def classify(self, html: str | bytes, *, encoding: str | None = None,
                  where: str = "<input>") -> list[ClassifiedBlock]:

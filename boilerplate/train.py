@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -23,6 +22,7 @@ from .labels import UNLABELED, labels_from_annotation, labels_from_snippets, lab
 from .metrics import PageScore, score_gold, summarize
 from .model import SMOOTHER_FEATURES, Model, kept_rows, page_summary, smoothing_input
 from .parse import parse
+from .templates import site_of_url
 from .text import tokens as tokens_of
 
 SEED = 0
@@ -117,6 +117,9 @@ class PageSet:
     skipped: list[str] = field(default_factory=list)
     trees: list[Containers] = field(default_factory=list)
     """Each page's block containers (for the main-region pass); empty in sets built without."""
+    titles: list[str] = field(default_factory=list)
+    """Each page's <title> (else og:title): a site's page fetched twice has the same one
+    (`templates.SiteIndex`); empty in sets built without."""
     lexicon: Lexicon | None = None
     """The Lexicon the lexicon columns of X were computed with (`with_lexicon`)."""
 
@@ -136,11 +139,7 @@ class PageSet:
 
 def site_of(page: LabeledPage) -> str:
     """The site a page comes from: URL host without www., else a dataset-given site, else id."""
-    if page.url:
-        host = urlsplit(page.url).hostname or ""
-        if host:
-            return host.removeprefix("www.")
-    return str(page.meta.get("site") or f"{page.dataset}:{page.id}")
+    return site_of_url(page.url) or str(page.meta.get("site") or f"{page.dataset}:{page.id}")
 
 
 def page_meta(page: LabeledPage) -> dict:
@@ -174,7 +173,8 @@ def _page_rows(args: tuple[LabeledPage, Config]) -> tuple | str:
     weights = np.minimum(features.column("n_tokens"), MAX_TOKEN_WEIGHT)
     stats = (labels.gold_tokens, labels.gold_covered, labels.content_tokens,
              labels.content_in_gold)
-    return (features.values, labels.labels, weights, [b.text for b in blocks], stats, tree)
+    return (features.values, labels.labels, weights, [b.text for b in blocks], stats, tree,
+            doc.html_title or doc.og_title)
 
 
 def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DEFAULT_CONFIG,
@@ -182,13 +182,14 @@ def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DE
     """Turn labeled pages into a PageSet, in `jobs` processes; bad pages are skipped, listed."""
     xs, ys, ws, starts = [], [], [], [0]
     ids, groups, gold, texts, langs, meta, skipped, trees = [], [], [], [], [], [], [], []
+    titles: list[str] = []
     totals = np.zeros(4, dtype=np.int64)
 
     def collect(page: LabeledPage, result: tuple | str) -> None:
         if isinstance(result, str):
             skipped.append(result)
             return
-        values, labels, weights, block_texts, stats, tree = result
+        values, labels, weights, block_texts, stats, tree, title = result
         xs.append(values)
         ys.append(labels)
         ws.append(weights)
@@ -200,6 +201,7 @@ def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DE
         langs.append(page.lang)
         meta.append(page_meta(page))
         trees.append(tree)
+        titles.append(title)
         totals[:] += stats
 
     started = time.monotonic()
@@ -234,7 +236,7 @@ def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DE
         weights=np.concatenate(ws) if ws else np.zeros(0, dtype=np.float32),
         page_starts=np.array(starts, dtype=np.int64), page_ids=ids, groups=groups, gold=gold,
         block_texts=texts, langs=langs, meta=meta, label_stats=label_stats, skipped=skipped,
-        trees=trees,
+        trees=trees, titles=titles,
     )
 
 
@@ -291,6 +293,8 @@ def concat(sets: Sequence[PageSet]) -> PageSet:
         langs=[lang for s in sets for lang in s.langs], meta=[m for s in sets for m in s.meta],
         trees=([t for s in sets for t in s.trees]
                if all(len(s.trees) == s.n_pages for s in sets) else []),
+        titles=([t for s in sets for t in s.titles]
+                if all(len(s.titles) == s.n_pages for s in sets) else []),
         lexicon=next(iter(lexicons.values()), None),
     )
     return joined
@@ -308,7 +312,8 @@ def subset(pages: PageSet, keep: np.ndarray) -> PageSet:
         page_ids=[pages.page_ids[i] for i in pick], groups=[pages.groups[i] for i in pick],
         gold=[pages.gold[i] for i in pick], block_texts=[pages.block_texts[i] for i in pick],
         langs=[pages.langs[i] for i in pick], meta=[pages.meta[i] for i in pick],
-        trees=[pages.trees[i] for i in pick] if pages.trees else [], lexicon=pages.lexicon,
+        trees=[pages.trees[i] for i in pick] if pages.trees else [],
+        titles=[pages.titles[i] for i in pick] if pages.titles else [], lexicon=pages.lexicon,
     )
 
 

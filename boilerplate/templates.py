@@ -1,0 +1,215 @@
+"""Stage 3b: site templates, the block texts that recur on other pages of the same site.
+
+A menu, a footer or a teaser of another article reads like prose on one page, but a batch
+of a site's pages shows it again and again. `SiteIndex` records which pages of each site
+hold each block text; `recurring` marks a page's blocks found on other pages of its site,
+and `demote` makes the decision drop them. Pages with the same title or most of their text
+in common (one article fetched twice) do not count as evidence of each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import numpy as np
+from lxml import etree
+
+from .blocks import segment
+from .config import DEFAULT_CONFIG, Config
+from .errors import BoilerplateError, BoilerplateWarning
+from .parse import parse
+from .sources import Page, SourceError
+
+_SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+KEY_BYTES = 8
+"""Bytes of the BLAKE2b digest a block text is known by: a collision within one site is
+about as likely as 1 in 2**64 per pair of texts."""
+NO_KEY = 0
+"""The key of a block too short to be evidence (`Config.template_min_chars`)."""
+
+
+def site_of_url(url: str | None) -> str | None:
+    """The site a URL belongs to: its host without "www." (None without a host)."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # a malformed URL (bad port, bad IPv6 literal) names no site
+        return None
+    return host.removeprefix("www.") or None
+
+
+def declared_url(root: etree._Element) -> str | None:
+    """The URL a page gives for itself (<link rel="canonical">, else og:url): the site of a
+    saved file that came without one."""
+    head = root.find("head")
+    if head is None:
+        return None
+    for link in head.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return link.get("href").strip()
+    for meta in head.iter("meta"):
+        if meta.get("property") == "og:url" and meta.get("content"):
+            return meta.get("content").strip()
+    return None
+
+
+def normalize(text: str) -> str:
+    """Case, spacing and numbers folded, so "12 comments" and "13 Comments" match."""
+    return _DIGITS.sub("0", _SPACES.sub(" ", text).strip().lower())
+
+
+def block_keys(texts: Sequence[str], config: Config = DEFAULT_CONFIG
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Each block's text key (NO_KEY when shorter than `template_min_chars`) and the length
+    of its normalized text; stable across processes, unlike `hash`."""
+    keys = np.zeros(len(texts), dtype=np.uint64)
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        norm = normalize(text)
+        if len(norm) < config.template_min_chars:
+            continue
+        digest = hashlib.blake2b(norm.encode("utf-8"), digest_size=KEY_BYTES).digest()
+        keys[i] = int.from_bytes(digest, "little") or 1
+        lengths[i] = len(norm)
+    return keys, lengths
+
+
+@dataclass
+class SiteIndex:
+    """Which pages of each site hold each block text, built over one batch of pages."""
+
+    config: Config = DEFAULT_CONFIG
+    sites: list[str] = field(default_factory=list)
+    """Site of each page, by page number (the order pages were added)."""
+    page_keys: list[dict[int, int]] = field(default_factory=list)
+    """Each page's distinct keys with their text lengths."""
+    postings: dict[tuple[str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
+    """(site, key) -> the pages that hold it."""
+    numbers: dict[str, int] = field(default_factory=dict)
+    """Page id -> page number, for pages added with an id."""
+    titled: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    """(site, normalized title) -> the pages with that title."""
+    titles: list[str] = field(default_factory=list)
+
+    def add(self, site: str | None, texts: Sequence[str], page_id: str | None = None,
+            title: str = "") -> int:
+        """Record one page's blocks and title; returns its page number. A page with no site
+        (no URL) is recorded but has no siblings."""
+        number = len(self.sites)
+        site = site if site else f"\0page-{number}"
+        keys, lengths = block_keys(texts, self.config)
+        distinct = {int(k): int(n) for k, n in zip(keys, lengths, strict=True) if k != NO_KEY}
+        self.sites.append(site)
+        self.page_keys.append(distinct)
+        for key in distinct:
+            self.postings[(site, key)].append(number)
+        title = normalize(title)
+        self.titles.append(title)
+        if title:  # an empty title names no page
+            self.titled[(site, title)].append(number)
+        if page_id is not None:
+            self.numbers[page_id] = number
+        return number
+
+    def __len__(self) -> int:
+        return len(self.sites)
+
+    def duplicates(self, number: int) -> set[int]:
+        """Pages of the same site with this page's title, or holding at least
+        `template_duplicate_share` of its text: the same page fetched again (a re-crawl whose
+        sidebar changed, a second URL), not a sibling built on the same template."""
+        site, mine = self.sites[number], self.page_keys[number]
+        titled = self.titled.get((site, self.titles[number]), ())
+        same = set(titled) if len(titled) <= self.config.template_title_copies else set()
+        total = sum(mine.values())
+        # A page holding `share` of this text holds at least one of any set of its keys
+        # longer than the rest: candidates come from the rarest keys only, so a menu on
+        # every page of a large site is never walked page by page.
+        rarest = sorted(mine, key=lambda key: len(self.postings[(site, key)]))
+        candidates: set[int] = set()
+        covered = 0
+        for key in rarest:
+            candidates.update(self.postings[(site, key)])
+            covered += mine[key]
+            if covered > (1 - self.config.template_duplicate_share) * total:
+                break
+        limit = self.config.template_duplicate_share * total
+        for other in candidates:
+            theirs = self.page_keys[other]
+            if sum(length for key, length in mine.items() if key in theirs) >= limit:
+                same.add(other)
+        return same
+
+    def recurring(self, number: int, texts: Sequence[str]) -> np.ndarray:
+        """Which of page `number`'s blocks (`texts`, as added) recur on at least
+        `template_min_pages` other pages of its site that are not its duplicates."""
+        keys, _ = block_keys(texts, self.config)
+        site = self.sites[number]
+        same = self.duplicates(number)
+        same.add(number)
+        out = np.zeros(len(texts), dtype=bool)
+        counts: dict[int, bool] = {}
+        for i, key in enumerate(keys.tolist()):
+            if key == NO_KEY:
+                continue
+            if key not in counts:
+                holders = len(self.postings.get((site, key), ()))
+                holders -= sum(1 for page in same if key in self.page_keys[page])
+                counts[key] = holders >= self.config.template_min_pages
+            out[i] = counts[key]
+        return out
+
+
+def build_index(pages: Iterable[tuple[str | None, Sequence[str], str]],
+                config: Config = DEFAULT_CONFIG) -> SiteIndex:
+    """An index of many pages, each given as (site, block texts, title)."""
+    index = SiteIndex(config)
+    for site, texts, title in pages:
+        index.add(site, texts, title=title)
+    return index
+
+
+def index_pages(items: Iterable[Page | SourceError], config: Config = DEFAULT_CONFIG
+                ) -> SiteIndex:
+    """The first pass of `extract --site-templates`: every readable page's blocks, by site
+    (from its URL, else the URL the page declares) and id. Pages that fail here are left
+    out; the extraction pass reports them."""
+    index = SiteIndex(config)
+    for item in items:
+        if isinstance(item, SourceError):
+            continue
+        try:
+            with warnings.catch_warnings():  # the extraction pass warns about the page
+                warnings.simplefilter("ignore", BoilerplateWarning)
+                doc = parse(item.data, encoding=item.encoding, url=item.url, config=config,
+                            where=item.id)
+                texts = [block.text for block in segment(doc, config)]
+        except BoilerplateError:
+            continue
+        site = site_of_url(item.url) or site_of_url(declared_url(doc.root))
+        index.add(site, texts, item.id, doc.html_title or doc.og_title)
+    return index
+
+
+def recurring_rows(sites: Sequence[str | None], texts: Sequence[Sequence[str]],
+                   titles: Sequence[str] | None = None, config: Config = DEFAULT_CONFIG
+                   ) -> np.ndarray:
+    """`recurring` for a whole batch whose pages' blocks lie back to back (a PageSet)."""
+    titles = titles if titles else [""] * len(texts)
+    index = build_index(zip(sites, texts, titles, strict=True), config)
+    masks = [index.recurring(i, page) for i, page in enumerate(texts)]
+    return np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
+
+
+def demote(proba: np.ndarray, recurring: np.ndarray) -> np.ndarray:
+    """Probabilities for the decision: a recurring block is chrome however prose-like it
+    reads (it still shows its own probability where blocks are listed)."""
+    return np.where(recurring, 0.0, proba).astype(proba.dtype)
