@@ -222,8 +222,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.site_templates:
         from .templates import index_pages
 
-        extractor = replace(extractor, templates=index_pages(iter_pages(args.pages),
-                                                             extractor.config))
+        extractor = replace(extractor, templates=index_pages(
+            iter_pages(args.pages), extractor.config, jobs=args.jobs))
         if not args.quiet:
             print(f"boilerplate: site templates: read {len(extractor.templates)} pages",
                   file=sys.stderr)

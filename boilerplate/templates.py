@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing import get_context
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -33,6 +38,12 @@ KEY_BYTES = 8
 about as likely as 1 in 2**64 per pair of texts."""
 NO_KEY = 0
 """The key of a block too short to be evidence (`Config.template_min_chars`)."""
+INDEX_WINDOW = 256
+"""Pages read ahead by the index pass: bounds its memory on a crawl of any length."""
+INDEX_CHUNK = 8
+"""Pages per task sent to an index worker: enough to amortise the hand-over."""
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+"""Forked index workers start in milliseconds; they run no model, only the parser."""
 
 
 def site_of_url(url: str | None) -> str | None:
@@ -103,9 +114,14 @@ class SiteIndex:
             title: str = "") -> int:
         """Record one page's blocks and title; returns its page number. A page with no site
         (no URL) is recorded but has no siblings."""
+        keys, lengths = block_keys(texts, self.config)
+        return self.add_keys(site, keys, lengths, page_id, title)
+
+    def add_keys(self, site: str | None, keys: np.ndarray, lengths: np.ndarray,
+                 page_id: str | None = None, title: str = "") -> int:
+        """`add` for blocks already keyed (`block_keys`, in a worker process)."""
         number = len(self.sites)
         site = site if site else f"\0page-{number}"
-        keys, lengths = block_keys(texts, self.config)
         distinct = {int(k): int(n) for k, n in zip(keys, lengths, strict=True) if k != NO_KEY}
         self.sites.append(site)
         self.page_keys.append(distinct)
@@ -177,26 +193,57 @@ def build_index(pages: Iterable[tuple[str | None, Sequence[str], str]],
     return index
 
 
-def index_pages(items: Iterable[Page | SourceError], config: Config = DEFAULT_CONFIG
-                ) -> SiteIndex:
+class _Entry(NamedTuple):
+    """What the index keeps of one page, computed where the page is parsed."""
+
+    id: str
+    site: str | None
+    title: str
+    keys: np.ndarray
+    lengths: np.ndarray
+
+
+def _entry(item: Page | SourceError, config: Config) -> _Entry | None:
+    """One page parsed and segmented for the index; None where it cannot be read."""
+    if isinstance(item, SourceError):
+        return None
+    try:
+        with warnings.catch_warnings():  # the extraction pass warns about the page
+            warnings.simplefilter("ignore", BoilerplateWarning)
+            doc = parse(item.data, encoding=item.encoding, url=item.url, config=config,
+                        where=item.id)
+            texts = [block.text for block in segment(doc, config)]
+    except BoilerplateError:
+        return None
+    site = site_of_url(item.url) or site_of_url(declared_url(doc.root))
+    return _Entry(item.id, site, doc.html_title or doc.og_title, *block_keys(texts, config))
+
+
+def index_pages(items: Iterable[Page | SourceError], config: Config = DEFAULT_CONFIG,
+                jobs: int = 1) -> SiteIndex:
     """The first pass of `extract --site-templates`: every readable page's blocks, by site
-    (from its URL, else the URL the page declares) and id. Pages that fail here are left
-    out; the extraction pass reports them."""
+    (from its URL, else the URL the page declares) and id, parsed in `jobs` processes. Pages
+    that fail here are left out; the extraction pass reports them."""
     index = SiteIndex(config)
-    for item in items:
-        if isinstance(item, SourceError):
-            continue
-        try:
-            with warnings.catch_warnings():  # the extraction pass warns about the page
-                warnings.simplefilter("ignore", BoilerplateWarning)
-                doc = parse(item.data, encoding=item.encoding, url=item.url, config=config,
-                            where=item.id)
-                texts = [block.text for block in segment(doc, config)]
-        except BoilerplateError:
-            continue
-        site = site_of_url(item.url) or site_of_url(declared_url(doc.root))
-        index.add(site, texts, item.id, doc.html_title or doc.og_title)
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context(START_METHOD)) if jobs > 1 else None
+    try:
+        items = iter(items)
+        # A window at a time, so a crawl's HTML is never all in memory at once.
+        while window := list(islice(items, INDEX_WINDOW)):
+            tasks = [(item, config) for item in window]
+            entries = (pool.map(_entry_of, tasks, chunksize=INDEX_CHUNK) if pool
+                       else map(_entry_of, tasks))
+            for entry in entries:
+                if entry is not None:
+                    index.add_keys(entry.site, entry.keys, entry.lengths, entry.id, entry.title)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return index
+
+
+def _entry_of(task: tuple[Page | SourceError, Config]) -> _Entry | None:
+    return _entry(*task)
 
 
 def recurring_rows(sites: Sequence[str | None], texts: Sequence[Sequence[str]],

@@ -218,3 +218,9 @@ def test_evaluate_site_templates_scores_a_dataset_as_one_batch(fixtures, tmp_pat
     batch = json.loads(capsys.readouterr().out)
     f1 = [next(iter(t.values()))["overall"]["f1"] for t in (plain, batch)]
     assert f1[0] < 0.9 and f1[1] == pytest.approx(1.0)
+
+
+def test_index_pass_in_two_processes_matches_one(fixtures):
+    paths = [str(p) for p in site_pages(fixtures)] * 3  # nine pages, three per id
+    one, two = index_pages(iter_pages(paths)), index_pages(iter_pages(paths), jobs=2)
+    assert (one.sites, one.page_keys, one.numbers) == (two.sites, two.page_keys, two.numbers)
