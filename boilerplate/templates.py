@@ -166,15 +166,16 @@ class SiteIndex:
 
     def recurring(self, number: int, texts: Sequence[str]) -> np.ndarray:
         """Which of page `number`'s blocks (`texts`, as added) recur on at least
-        `template_min_pages` other pages of its site that are not its duplicates."""
+        `template_min_pages` other pages of its site that are not its duplicates. The page's
+        own headline (a block its title contains) never does: sibling pages link to it."""
         keys, _ = block_keys(texts, self.config)
-        site = self.sites[number]
+        site, title = self.sites[number], self.titles[number]
         same = self.duplicates(number)
         same.add(number)
         out = np.zeros(len(texts), dtype=bool)
         counts: dict[int, bool] = {}
         for i, key in enumerate(keys.tolist()):
-            if key == NO_KEY:
+            if key == NO_KEY or (title and normalize(texts[i]) in title):
                 continue
             if key not in counts:
                 holders = len(self.postings.get((site, key), ()))

@@ -74,6 +74,17 @@ def test_blocks_on_other_pages_of_the_site_recur_and_the_articles_do_not():
     assert index.recurring(3, article(9)).tolist() == [False, False, False, False]
 
 
+def test_a_pages_headline_is_not_template_where_siblings_link_to_it():
+    index = SiteIndex()
+    headline = "Harbour bridge reopens after repairs"
+    index.add("example.org", [headline, *article(0)], title=f"{headline} | Courier")
+    index.add("example.org", [*article(1), headline], title="The library story | Courier")
+    assert index.recurring(0, [headline, *article(0)]).tolist() == [False, False, False,
+                                                                     True, True]
+    assert index.recurring(1, [*article(1), headline]).tolist() == [False, False, True, True,
+                                                                    True]
+
+
 def test_min_pages_sets_how_many_other_pages_it_takes():
     index = SiteIndex(replace(DEFAULT_CONFIG, template_min_pages=2))
     index.add("example.org", article(0), title="a")
