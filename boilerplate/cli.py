@@ -225,7 +225,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         extractor = replace(extractor, templates=index_pages(
             iter_pages(args.pages), extractor.config, jobs=args.jobs))
         if not args.quiet:
-            print(f"boilerplate: site templates: read {len(extractor.templates)} pages",
+            count = len(extractor.templates)
+            print(f"boilerplate: site templates: read {count} page{'s' * (count != 1)}",
                   file=sys.stderr)
     out_dir = Path(args.output) if args.output else None
     done = None
