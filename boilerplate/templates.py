@@ -93,22 +93,35 @@ def block_keys(texts: Sequence[str], config: Config = DEFAULT_CONFIG
     return keys, lengths
 
 
+def _site_code(site: str) -> np.uint64:
+    """A site's 8-byte digest: block keys are XORed with it, so one table serves all sites."""
+    digest = hashlib.blake2b(site.encode("utf-8"), digest_size=KEY_BYTES).digest()
+    return np.uint64(int.from_bytes(digest, "little"))
+
+
 @dataclass
 class SiteIndex:
-    """Which pages of each site hold each block text, built over one batch of pages."""
+    """Which pages of each site hold each block text, built over one batch of pages.
+
+    Kept compact for large batches: each page's distinct keys are a sorted array (site
+    folded in), and a key held by one page maps to its page number, not to a list."""
 
     config: Config = DEFAULT_CONFIG
     sites: list[str] = field(default_factory=list)
     """Site of each page, by page number (the order pages were added)."""
-    page_keys: list[dict[int, int]] = field(default_factory=list)
-    """Each page's distinct keys with their text lengths."""
-    postings: dict[tuple[str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
-    """(site, key) -> the pages that hold it."""
+    keys: list[np.ndarray] = field(default_factory=list)
+    """Each page's distinct block keys, XORed with its site's code, sorted."""
+    lengths: list[np.ndarray] = field(default_factory=list)
+    """The normalized text length of each of those keys."""
+    postings: dict[int, int | list[int]] = field(default_factory=dict)
+    """Site-folded key -> the page that holds it, or the list of pages once there are more."""
     numbers: dict[str, int] = field(default_factory=dict)
     """Page id -> page number, for pages added with an id."""
     titled: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     """(site, normalized title) -> the pages with that title."""
     titles: list[str] = field(default_factory=list)
+    codes: dict[str, np.uint64] = field(default_factory=dict)
+    """Site -> `_site_code`, computed once per site."""
 
     def add(self, site: str | None, texts: Sequence[str], page_id: str | None = None,
             title: str = "") -> int:
@@ -122,11 +135,19 @@ class SiteIndex:
         """`add` for blocks already keyed (`block_keys`, in a worker process)."""
         number = len(self.sites)
         site = site if site else f"\0page-{number}"
-        distinct = {int(k): int(n) for k, n in zip(keys, lengths, strict=True) if k != NO_KEY}
+        kept = keys != NO_KEY
+        folded, first = np.unique(self._fold(site, keys[kept]), return_index=True)
         self.sites.append(site)
-        self.page_keys.append(distinct)
-        for key in distinct:
-            self.postings[(site, key)].append(number)
+        self.keys.append(folded)
+        self.lengths.append(lengths[kept][first].astype(np.int32))
+        for key in folded.tolist():
+            held = self.postings.get(key)
+            if held is None:
+                self.postings[key] = number
+            elif isinstance(held, int):
+                self.postings[key] = [held, number]
+            else:
+                held.append(number)
         title = normalize(title)
         self.titles.append(title)
         if title:  # an empty title names no page
@@ -138,29 +159,40 @@ class SiteIndex:
     def __len__(self) -> int:
         return len(self.sites)
 
+    def _fold(self, site: str, keys: np.ndarray) -> np.ndarray:
+        code = self.codes.get(site)
+        if code is None:
+            code = self.codes[site] = _site_code(site)
+        return keys ^ code
+
+    def holders(self, key: int) -> list[int]:
+        """The pages holding a site-folded key."""
+        held = self.postings.get(key)
+        return [] if held is None else [held] if isinstance(held, int) else held
+
     def duplicates(self, number: int) -> set[int]:
         """Pages of the same site with this page's title, or holding at least
         `template_duplicate_share` of its text: the same page fetched again (a re-crawl whose
         sidebar changed, a second URL), not a sibling built on the same template."""
-        site, mine = self.sites[number], self.page_keys[number]
-        titled = self.titled.get((site, self.titles[number]), ())
+        titled = self.titled.get((self.sites[number], self.titles[number]), ())
         same = set(titled) if len(titled) <= self.config.template_title_copies else set()
-        total = sum(mine.values())
+        mine, lengths = self.keys[number], self.lengths[number]
+        total = int(lengths.sum())
         # A page holding `share` of this text holds at least one of any set of its keys
         # longer than the rest: candidates come from the rarest keys only, so a menu on
         # every page of a large site is never walked page by page.
-        rarest = sorted(mine, key=lambda key: len(self.postings[(site, key)]))
+        held = [self.holders(key) for key in mine.tolist()]
         candidates: set[int] = set()
         covered = 0
-        for key in rarest:
-            candidates.update(self.postings[(site, key)])
-            covered += mine[key]
+        for i in sorted(range(len(held)), key=lambda i: len(held[i])):
+            candidates.update(held[i])
+            covered += int(lengths[i])
             if covered > (1 - self.config.template_duplicate_share) * total:
                 break
         limit = self.config.template_duplicate_share * total
         for other in candidates:
-            theirs = self.page_keys[other]
-            if sum(length for key, length in mine.items() if key in theirs) >= limit:
+            shared = np.isin(mine, self.keys[other], assume_unique=True)
+            if int(lengths[shared].sum()) >= limit:
                 same.add(other)
         return same
 
@@ -169,20 +201,26 @@ class SiteIndex:
         `template_min_pages` other pages of its site that are not its duplicates. The page's
         own headline (a block its title contains) never does: sibling pages link to it."""
         keys, _ = block_keys(texts, self.config)
-        site, title = self.sites[number], self.titles[number]
+        folded = self._fold(self.sites[number], keys).tolist()
+        title = self.titles[number]
         same = self.duplicates(number)
         same.add(number)
         out = np.zeros(len(texts), dtype=bool)
         counts: dict[int, bool] = {}
-        for i, key in enumerate(keys.tolist()):
-            if key == NO_KEY or (title and normalize(texts[i]) in title):
+        for i, key in enumerate(folded):
+            if keys[i] == NO_KEY or (title and normalize(texts[i]) in title):
                 continue
             if key not in counts:
-                holders = len(self.postings.get((site, key), ()))
-                holders -= sum(1 for page in same if key in self.page_keys[page])
-                counts[key] = holders >= self.config.template_min_pages
+                others = len(self.holders(key)) - sum(
+                    1 for page in same if _holds(self.keys[page], key))
+                counts[key] = others >= self.config.template_min_pages
             out[i] = counts[key]
         return out
+
+
+def _holds(sorted_keys: np.ndarray, key: int) -> bool:
+    at = int(np.searchsorted(sorted_keys, np.uint64(key)))
+    return at < len(sorted_keys) and int(sorted_keys[at]) == key
 
 
 def build_index(pages: Iterable[tuple[str | None, Sequence[str], str]],
