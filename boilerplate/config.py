@@ -75,6 +75,8 @@ PAGE_CUT_FLOOR = 0.1
 """The floor `--page-cut` sets: below it a block is too unlikely to keep on any page."""
 REGION_FLOOR = 0.1
 """The main-region pass's floor (on by default, `--no-region` turns it off)."""
+CODE_FLOOR = 0.05
+"""The code pass's floor (`Config.code_floor`)."""
 
 
 CUT_GRID: tuple[float, ...] = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
@@ -132,6 +134,10 @@ class Config:
     region_trim: float | None = 0.6
     """The region pass drops kept blocks below this probability that lie outside the main
     region (comments, teasers and boxes beside the article); None keeps them."""
+    code_floor: float | None = CODE_FLOOR
+    """A code block (`<pre>`) next to a kept block is kept down to this probability
+    (`model.code_pass`): a manual's examples, which a model that learned mostly from news
+    rates low; None turns the pass off."""
     site_templates: bool = False
     """Treat the pages of a run as one batch and drop blocks whose text recurs on other pages
     of the same site (`templates`): menus, footers and teasers that one page alone cannot

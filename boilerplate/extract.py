@@ -66,7 +66,7 @@ class Extractor:
         decided = self._demote_template(scores, blocks, page_id)
         threshold = self.model.page_threshold(decided, features.values, self.config, self.cut)
         keep, cut = decide_page(decided, self.model.block_tokens(features.values), tree,
-                                threshold, self.config)
+                                threshold, self.config, self.model.code_rows(features.values))
         classified = tuple(map(ClassifiedBlock, blocks, keep.tolist(), scores.tolist()))
         title = title_of(doc.og_title, doc.html_title, classified)
         lang = cjk_lang(content_sample(classified)) or doc.lang

@@ -31,6 +31,8 @@ ESTIMATOR_FILE = "model.joblib"
 METADATA_FILE = "model.json"
 DEFAULT_MODEL_NAME = "default"
 DEFAULT_THRESHOLD = 0.5
+CODE_COLUMN = "tag_pre"
+"""The feature column that marks a code block (`Model.code_rows`, `code_pass`)."""
 FILE_MODE = 0o644
 """Model files are data to share, not secrets (mkstemp would leave them owner-only)."""
 CUT_STEP = 0.05
@@ -211,10 +213,22 @@ def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: C
     return out
 
 
+def code_pass(keep: np.ndarray, proba: np.ndarray, code: np.ndarray, floor: float
+              ) -> np.ndarray:
+    """Keep a code block (`<pre>`) next to a kept block down to `floor`: a manual's examples
+    sit between the prose that explains them, and a model that learned mostly from news
+    rates them low."""
+    before = np.r_[False, keep[:-1]]
+    after = np.r_[keep[1:], False]
+    return keep | (code & (before | after) & (proba >= floor))
+
+
 def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
-                threshold: float, config: Config) -> tuple[np.ndarray, float]:
+                threshold: float, config: Config, code: np.ndarray | None = None
+                ) -> tuple[np.ndarray, float]:
     """One page's content decision and the cut it used: the threshold, or the page's own
-    lower cut (`config.page_cut_floor`), plus the main region (`config.region_floor`)."""
+    lower cut (`config.page_cut_floor`), plus the main region (`config.region_floor`), then
+    code blocks beside kept ones (`config.code_floor`, where `code` marks them)."""
     cut = page_cut(proba, tokens, threshold, config.page_cut_floor)
     keep = proba >= cut
     if config.region_floor is not None and config.region_floor < cut:
@@ -223,16 +237,20 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
         keep = region_pass(proba, tokens, keep, tree, config.region_floor,
                            config.region_share, config.region_sure, config.region_trim,
                            config.region_majority)
+    if code is not None and config.code_floor is not None:
+        keep = code_pass(keep, proba, code, config.code_floor)
     return keep, cut
 
 
 def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
               threshold: float | np.ndarray, config: Config,
-              trees: list[Containers] | None = None) -> np.ndarray:
+              trees: list[Containers] | None = None,
+              code: np.ndarray | None = None) -> np.ndarray:
     """Content decision for many pages' blocks, each page deciding for itself.
 
     Page i is rows bounds[i]:bounds[i + 1] (PageSet.page_starts, which ends with the total),
-    its containers are trees[i] and its threshold threshold[i] (or one for all).
+    its containers are trees[i] and its threshold threshold[i] (or one for all); `code`
+    marks code blocks for the code pass (none without it).
     """
     keep = np.zeros(len(proba), dtype=bool)
     edges = np.asarray(bounds).tolist()
@@ -240,7 +258,8 @@ def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
     for i, (start, end) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
         tree = trees[i] if trees else None
         keep[start:end], _ = decide_page(proba[start:end], tokens[start:end], tree,
-                                         float(thresholds[i]), config)
+                                         float(thresholds[i]), config,
+                                         None if code is None else code[start:end])
     return keep
 
 
@@ -346,6 +365,13 @@ class Model:
         if "n_tokens" in self.feature_names:
             return X[:, self.feature_names.index("n_tokens")]
         return np.ones(len(X))
+
+    def code_rows(self, X: np.ndarray) -> np.ndarray | None:
+        """Which rows are code blocks (`<pre>`), for the code pass; None if the model has no
+        such column."""
+        if CODE_COLUMN not in self.feature_names:
+            return None
+        return X[:, self.feature_names.index(CODE_COLUMN)] == 1
 
     def predict_proba(self, features: FeatureMatrix) -> np.ndarray:
         """Probability that each block is content, for one page's features."""

@@ -393,9 +393,9 @@ def _extract_with_and_without(flag, fixtures, capsys, monkeypatch):
     seen = []
     real = extract_module.decide_page
 
-    def spy(proba, tokens, tree, threshold, config):
+    def spy(proba, tokens, tree, threshold, config, code=None):
         seen.append((config, tree))
-        return real(proba, tokens, tree, threshold, config)
+        return real(proba, tokens, tree, threshold, config, code)
 
     monkeypatch.setattr(extract_module, "decide_page", spy)
     page = str(fixtures / "en_news.html")

@@ -281,6 +281,34 @@ def test_decide_page_runs_the_region_pass_only_below_the_cut():
         decide_page(proba, tokens, tree._replace(paths=None), 0.5, region)
 
 
+def test_code_pass_keeps_code_beside_kept_blocks_only():
+    from boilerplate.config import CODE_FLOOR, DEFAULT_CONFIG
+    from boilerplate.model import code_pass, decide_page
+
+    proba = np.array([0.9, 0.2, 0.8, 0.01, 0.1, 0.3, 0.1])
+    code = np.array([False, True, False, True, True, False, True])
+    keep = proba >= 0.5
+    kept = code_pass(keep, proba, code, CODE_FLOOR)
+    # code at 0.2 after a kept block stays; code below the floor and code whose neighbours
+    # were dropped do not; prose is never added
+    assert kept.tolist() == [True, True, True, False, False, False, False]
+    plain = replace(DEFAULT_CONFIG, region_floor=None)
+    tokens = np.ones(7)
+    assert decide_page(proba, tokens, None, 0.5, plain, code)[0].tolist() == kept.tolist()
+    off = replace(plain, code_floor=None)
+    assert decide_page(proba, tokens, None, 0.5, off, code)[0].tolist() == keep.tolist()
+    assert decide_page(proba, tokens, None, 0.5, plain)[0].tolist() == keep.tolist()
+
+
+def test_code_rows_read_the_pre_column():
+    from boilerplate.model import Model
+
+    model = Model(estimator=None, feature_names=("n_tokens", "tag_pre"))
+    X = np.array([[5.0, 1.0], [3.0, 0.0]])
+    assert model.code_rows(X).tolist() == [True, False]
+    assert Model(estimator=None, feature_names=("n_tokens",)).code_rows(X) is None
+
+
 class GainAt:
     """A stand-in cut model: predicts `gain` at cut `at` and nothing elsewhere."""
 
