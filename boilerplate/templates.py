@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
-from multiprocessing import get_context
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -30,6 +26,7 @@ from .config import DEFAULT_CONFIG, Config
 from .errors import BoilerplateError, BoilerplateWarning
 from .parse import parse
 from .sources import Page, SourceError
+from .workers import map_in_windows
 
 _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
@@ -42,8 +39,7 @@ INDEX_WINDOW = 256
 """Pages read ahead by the index pass: bounds its memory on a crawl of any length."""
 INDEX_CHUNK = 8
 """Pages per task sent to an index worker: enough to amortise the hand-over."""
-START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
-"""Forked index workers start in milliseconds; they run no model, only the parser."""
+
 
 
 def site_of_url(url: str | None) -> str | None:
@@ -264,20 +260,11 @@ def index_pages(items: Iterable[Page | SourceError], config: Config = DEFAULT_CO
     (from its URL, else the URL the page declares) and id, parsed in `jobs` processes. Pages
     that fail here are left out; the extraction pass reports them."""
     index = SiteIndex(config)
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context(START_METHOD)) if jobs > 1 else None
-    try:
-        items = iter(items)
-        # A window at a time, so a crawl's HTML is never all in memory at once.
-        while window := list(islice(items, INDEX_WINDOW)):
-            tasks = [(item, config) for item in window]
-            entries = (pool.map(_entry_of, tasks, chunksize=INDEX_CHUNK) if pool
-                       else map(_entry_of, tasks))
-            for entry in entries:
-                if entry is not None:
-                    index.add_keys(entry.site, entry.keys, entry.lengths, entry.id, entry.title)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    tasks = ((item, config) for item in items)
+    for _, entries in map_in_windows(_entry_of, tasks, jobs, INDEX_WINDOW, INDEX_CHUNK):
+        for entry in entries:
+            if entry is not None:
+                index.add_keys(entry.site, entry.keys, entry.lengths, entry.id, entry.title)
     return index
 
 

@@ -7,9 +7,7 @@ import unicodedata
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import islice
 
 import numpy as np
 
@@ -24,6 +22,7 @@ from .model import SMOOTHER_FEATURES, Model, kept_rows, page_summary, smoothing_
 from .parse import parse
 from .templates import site_of_url
 from .text import tokens as tokens_of
+from .workers import map_in_windows
 
 SEED = 0
 MAX_TOKEN_WEIGHT = 500.0
@@ -206,23 +205,13 @@ def featurize_pages(pages: Iterable[LabeledPage], name: str, config: Config = DE
 
     started = time.monotonic()
     done = 0
-    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
-    try:
-        pages = iter(pages)
-        # Pages go to the workers a window at a time, so a dataset's HTML is never all in
-        # memory at once; results come back in order.
-        while window := list(islice(pages, WINDOW_PAGES)):
-            tasks = [(p, config) for p in window]
-            results = (pool.map(_page_rows, tasks, chunksize=CHUNK_PAGES) if pool
-                       else map(_page_rows, tasks))
-            for page, result in zip(window, results, strict=True):
-                collect(page, result)
-            done += len(window)
-            if progress:
-                progress(f"{name}: featurized {done} pages ({time.monotonic() - started:.0f}s)")
-    finally:
-        if pool is not None:
-            pool.shutdown()
+    tasks = ((page, config) for page in pages)
+    for window, results in map_in_windows(_page_rows, tasks, jobs, WINDOW_PAGES, CHUNK_PAGES):
+        for (page, _), result in zip(window, results, strict=True):
+            collect(page, result)
+        done += len(window)
+        if progress:
+            progress(f"{name}: featurized {done} pages ({time.monotonic() - started:.0f}s)")
     n_features = len(feature_names(config))
     gold_tokens, covered, content_tokens, in_gold = (int(v) for v in totals)
     label_stats = {
