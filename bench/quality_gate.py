@@ -2,8 +2,9 @@
 
 Usage: python bench/quality_gate.py [--write | --model DIR] [--shared ../shared]
 
-A second table gates `--site-templates`: whole sites of the news sets in TEMPLATE_SETS
-(the largest first, TEMPLATE_PAGES pages per set), each set's sample read as one batch.
+A second table gates `--site-templates`: pages of the largest sites of the news sets in
+TEMPLATE_SETS (up to TEMPLATE_SITE_PAGES per site, TEMPLATE_PAGES per set), each set's
+sample read as one batch.
 
 The gate is a fixed sample of ../shared/datasets pages (the PAGES_PER_SET with full gold,
 or snippet gold, whose sha1(id) sorts first in each set), named by id in

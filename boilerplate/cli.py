@@ -64,9 +64,9 @@ def _add_site_templates(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site-templates", action="store_true",
                         help="read the pages as one batch and drop blocks whose text recurs on "
                              "other pages of the same site (menus, footers, teasers of other "
-                             "articles) unless the model is sure of them; sites come from the "
-                             "pages' URLs (a dataset's site field), and pages without one "
-                             "have no siblings")
+                             "articles); sites come from the pages' URLs (else the page's "
+                             "canonical link; in datasets their site field), and a page "
+                             "without one has no siblings")
 
 
 def _share(text: str) -> float:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .blocks import containers, segment
+from .blocks import Block, containers, segment
 from .config import DEFAULT_CONFIG, Config
 from .errors import BoilerplateWarning
 from .features import featurize
@@ -73,7 +73,8 @@ class Extractor:
         return PageResult(id=page_id, url=url, title=title, lang=lang, blocks=classified,
                           features=features if keep_features else None, cut=cut)
 
-    def _demote_template(self, scores: np.ndarray, blocks: list, page_id: str) -> np.ndarray:
+    def _demote_template(self, scores: np.ndarray, blocks: list[Block], page_id: str
+                         ) -> np.ndarray:
         """The scores the decision uses: the model's, less the site's template blocks."""
         if self.templates is None or page_id not in self.templates.numbers:
             return scores
