@@ -293,6 +293,29 @@ def _drop_keep_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
+SWALLOWED_TITLE_CHARS = 2_000
+"""A <title> longer than this, holding markup, on a page with no <body>, never ended: like a
+browser, libxml2 reads the rest of the page as its text. Such pages are re-read with the
+title closed where its first tag begins (`_close_title`)."""
+TITLE_OPEN_RE = re.compile(rb"<title\b[^>]*>", re.IGNORECASE)
+
+
+def _swallowed_title(root: etree._Element) -> bool:
+    title = root.find("head/title")
+    text = title.text if title is not None else None
+    return (root.find("body") is None and text is not None
+            and len(text) > SWALLOWED_TITLE_CHARS and "<" in text)
+
+
+def _close_title(markup: bytes) -> bytes:
+    """The page with `</title>` inserted before the first tag after its unclosed <title>."""
+    opened = TITLE_OPEN_RE.search(markup)
+    if opened is None:
+        return markup
+    end = markup.find(b"<", opened.end())
+    return markup if end < 0 else markup[:end] + b"</title>" + markup[end:]
+
+
 def parse(
     data: bytes | str, *, encoding: str | None = None, url: str | None = None,
     config: Config = DEFAULT_CONFIG, where: str = "<input>",
@@ -325,6 +348,9 @@ def parse(
     markup = markup.translate(None, CONTROL_BYTES)
     parser = _new_parser()
     root = etree.fromstring(markup, parser)
+    if root is not None and _swallowed_title(root):
+        parser = _new_parser()
+        root = etree.fromstring(_close_title(markup), parser)
     _warn_if_cut(parser)
     if root is None:
         raise EmptyDocumentError(f"{where}: page has no markup or text")

@@ -224,3 +224,18 @@ def test_declared_language_and_both_titles():
                  "</head><body><p>x</p></body></html>")
     assert meta.lang == "de"
     assert parse('<html lang="not a code"><body><p>x</p></body></html>').lang is None
+
+
+def test_a_title_that_never_ends_does_not_swallow_the_page():
+    # A mangled page: <title> is never closed, so the parser (like a browser) reads the
+    # whole rest of the page as the title's text; the page is re-read with it closed.
+    story = "".join(f"<p>Paragraph {i} of the story about the harbour bridge.</p>"
+                    for i in range(60))
+    page = ("<html><head><title>Bridge reopens (The Courier)ntById('font'); x = 1"
+            f"<script>var a = 1;</script></head><body><div>{story}</div></body></html>")
+    doc = parse(page)
+    assert doc.html_title.startswith("Bridge reopens (The Courier)")
+    assert "Paragraph 59 of the story" in "".join(doc.root.find("body").itertext())
+    # A long title that holds no markup is left as it is.
+    plain = parse("<html><head><title>" + "word " * 600 + "</title></head><body><p>x</p>")
+    assert len(plain.html_title) > 2000
