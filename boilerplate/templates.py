@@ -41,7 +41,6 @@ INDEX_CHUNK = 8
 """Pages per task sent to an index worker: enough to amortise the hand-over."""
 
 
-
 def site_of_url(url: str | None) -> str | None:
     """The site a URL belongs to: its host without "www." (None without a host)."""
     if not url:
@@ -77,10 +76,13 @@ def block_keys(texts: Sequence[str], config: Config = DEFAULT_CONFIG
                ) -> tuple[np.ndarray, np.ndarray]:
     """Each block's text key (NO_KEY when shorter than `template_min_chars`) and the length
     of its normalized text; stable across processes, unlike `hash`."""
-    keys = np.zeros(len(texts), dtype=np.uint64)
-    lengths = np.zeros(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        norm = normalize(text)
+    return _keys_of([normalize(text) for text in texts], config)
+
+
+def _keys_of(norms: Sequence[str], config: Config) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.zeros(len(norms), dtype=np.uint64)
+    lengths = np.zeros(len(norms), dtype=np.int64)
+    for i, norm in enumerate(norms):
         if len(norm) < config.template_min_chars:
             continue
         digest = hashlib.blake2b(norm.encode("utf-8"), digest_size=KEY_BYTES).digest()
@@ -196,7 +198,8 @@ class SiteIndex:
         """Which of page `number`'s blocks (`texts`, as added) recur on at least
         `template_min_pages` other pages of its site that are not its duplicates. The page's
         own headline (a block its title contains) never does: sibling pages link to it."""
-        keys, _ = block_keys(texts, self.config)
+        norms = [normalize(text) for text in texts]
+        keys, _ = _keys_of(norms, self.config)
         folded = self._fold(self.sites[number], keys).tolist()
         title = self.titles[number]
         same = self.duplicates(number)
@@ -204,7 +207,7 @@ class SiteIndex:
         out = np.zeros(len(texts), dtype=bool)
         counts: dict[int, bool] = {}
         for i, key in enumerate(folded):
-            if keys[i] == NO_KEY or (title and normalize(texts[i]) in title):
+            if keys[i] == NO_KEY or (title and norms[i] in title):
                 continue
             if key not in counts:
                 others = len(self.holders(key)) - sum(
