@@ -3,14 +3,38 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Han (with extensions and compatibility forms), kana, hangul syllables and jamo.
 CJK_CLASS = (
     "\u1100-\u11ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
     "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
 )
+# Combining marks (Unicode categories Mn, Mc, Me) of the Basic Multilingual Plane: the
+# vowel signs of Bengali, Devanagari and the other Indic scripts, Thai and Myanmar vowels,
+# Hebrew and Arabic points, decomposed Latin accents. Ranges are merged across the letters
+# and unassigned points between them (from unicodedata 14.0); the dandas (U+0964-5) and
+# other punctuation stay out.
+MARK_CLASS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1-\u05c2\u05c4-\u05c5\u05c7"
+    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0711-\u07f3"
+    "\u07fd\u0816-\u082d\u0859-\u085b\u0898-\u08e1\u08e3-\u0963\u0981-\u09e3\u09fe-\u0a75"
+    "\u0a81-\u0ae3\u0afa-\u0b63\u0b82-\u0bd7\u0c00-\u0c63\u0c81-\u0c83\u0cbc-\u0d4d"
+    "\u0d57-\u0d63\u0d81-\u0df3\u0e31-\u0e3a\u0e47-\u0e4e\u0eb1-\u0ecd\u0f18-\u0f19\u0f35"
+    "\u0f37\u0f39\u0f3e-\u0f84\u0f86-\u0fbc\u0fc6\u102b-\u103e\u1056-\u109d\u135d-\u135f"
+    "\u1712-\u1734\u1752-\u17d3\u17dd\u180b-\u180d\u180f-\u193b\u1a17-\u1a1b\u1a55-\u1a7f"
+    "\u1ab0-\u1b44\u1b6b-\u1b73\u1b80-\u1bf3\u1c24-\u1c37\u1cd0-\u1cd2\u1cd4-\u1dff"
+    "\u20d0-\u20f0\u2cef-\u2cf1\u2d7f-\u2dff\u302a-\u302f\u3099-\u309a\ua66f-\ua672"
+    "\ua674-\ua67d\ua69e-\ua6f1\ua802-\ua827\ua82c\ua880-\ua8c5\ua8e0-\ua8f1\ua8ff-\ua92d"
+    "\ua947-\ua953\ua980-\ua9c0\ua9e5-\uaa4d\uaa7b-\uaac1\uaaeb-\uaaef\uaaf5-\uaaf6"
+    "\uabe3-\uabea\uabec-\uabed\ufb1e\ufe00-\ufe0f\ufe20-\ufe2f"
+)
 CJK_RE = re.compile(f"[{CJK_CLASS}]")
-TOKEN_RE = re.compile(f"[{CJK_CLASS}]|[^\\W{CJK_CLASS}]+")
+# A word starts with a letter or digit and runs on through letters, digits and marks: a
+# vowel sign is part of its word, not a break in it.
+TOKEN_RE = re.compile(f"[{CJK_CLASS}]|[^\\W{CJK_CLASS}]+(?:[{MARK_CLASS}]+[^\\W{CJK_CLASS}]*)*")
+ASCII_TOKEN_RE = re.compile(r"\w+")
+"""TOKEN_RE for ASCII text, which has no CJK and no marks: the common case, done faster."""
 KANA_RE = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 HANGUL_RE = re.compile("[\u1100-\u11ff\uac00-\ud7af]")
 CJK_LANG_SHARE = 0.2
@@ -28,13 +52,19 @@ SNIPPET_EDGE_TOKENS at each end before it is looked for."""
 
 
 def tokens(text: str) -> list[str]:
-    """Split into words, one token per CJK character, as both features and the metric need."""
-    return TOKEN_RE.findall(text)
+    """Split into words, one token per CJK character, as both features and the metric need.
+
+    Non-ASCII text is read in Unicode NFC first: a page and its gold may spell one letter as
+    one code point or as a letter plus a mark (Bengali \u09df is either), and both must give
+    the same word."""
+    if text.isascii():
+        return ASCII_TOKEN_RE.findall(text)
+    return TOKEN_RE.findall(unicodedata.normalize("NFC", text))
 
 
 def count_tokens(text: str) -> int:
-    """Token count that is fair to scripts written without spaces."""
-    return len(TOKEN_RE.findall(text))
+    """Token count that is fair to scripts written without spaces or with combining marks."""
+    return len(tokens(text))
 
 
 def count_cjk(text: str) -> int:

@@ -28,6 +28,14 @@ def test_score_page_by_hand():
     assert s.recall == pytest.approx(2 / 3)
 
 
+def test_canonically_equal_spellings_score_as_equal():
+    # The gold spells ড় as one code point, the page as ড plus nukta: the same text.
+    gold = "আজ শনিবার সকাল সা\u09dcে সাতটার দিকে"
+    page = gold.replace("\u09dc", "\u09a1\u09bc")
+    assert page != gold
+    assert score_page(gold, page).f1 == 1.0
+
+
 def test_repeated_shingles_count_as_a_multiset():
     s = score_page("a b c d", "a b c d\na b c d")
     # shingles run across lines: abcd bcda cdab dabc abcd against gold abcd

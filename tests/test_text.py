@@ -20,6 +20,25 @@ def test_other_scripts_count_word_runs():
     assert count_tokens("Привет, мир! Γειά σου") == 4
 
 
+def test_vowel_signs_stay_inside_their_word():
+    # Bengali and Devanagari write vowels as combining marks; they do not break a word,
+    # while the danda (।) ends a sentence like a full stop.
+    assert tokens("কুষ্টিয়া-১ আসনের। সংসদ") == ["কুষ্টিয়া", "১", "আসনের", "সংসদ"]
+    assert count_tokens("नमस्ते दुनिया") == 2
+    assert tokens("שָׁלוֹם עוֹלָם") == ["שָׁלוֹם", "עוֹלָם"]
+
+
+def test_one_word_spelled_two_ways_is_one_token():
+    composed, decomposed = "\u09df", "\u09af\u09bc"  # য় as one code point, as two
+    assert composed != decomposed
+    assert tokens(f"আজ {composed}") == tokens(f"আজ {decomposed}")
+    assert tokens("cafe\u0301") == tokens("caf\u00e9") == ["café"]
+
+
+def test_a_mark_after_a_symbol_is_no_word():
+    assert tokens("love \u2764\ufe0f it") == ["love", "it"]
+
+
 def test_mixed_scripts():
     assert tokens("iPhone15发布了") == ["iPhone15", "发", "布", "了"]
 
