@@ -80,6 +80,10 @@ NOSCRIPT_MAJORITY = 0.8
 """<noscript> holding more than this share of the page's text is the page's readable version
 (a forum's posts sent to crawlers), so it is kept. At half, pages whose <noscript> holds a
 comment thread or a second menu beside a visible article kept it too."""
+TEMPLATE_SCRIPT_TYPES = frozenset({"text/template", "text/html", "text/x-template"})
+"""<script> types that hold markup for scripts to render, not code. A <noscript> right after
+one is that markup rendered for readers without scripts (Blogger sends a post's body so),
+so it is kept whatever share of the page it holds."""
 HIDDEN_MAJORITY = 0.95
 """A hidden element holding more than this share of the page's text is the whole page,
 hidden until its scripts run (against a flash of unstyled content), so it is shown. A
@@ -360,8 +364,9 @@ def parse(
     hiding = [v for v in found if isinstance(v, str)]
     reveal_streamed_segments(root, hiding)
     noscripts = [e for e in found if not isinstance(e, str)]
+    rendered = [e for e in noscripts if renders_template(e)]
     etree.strip_elements(root, *(t for t in DROPPED_TAGS if t != "noscript"), with_tail=False)
-    keep_or_drop_noscript(root, noscripts)
+    keep_or_drop_noscript(root, noscripts, rendered)
     drop_hidden(root, hiding)
     og_title, html_title = page_titles(root)
     return Document(root=root, encoding=used, url=url, title=og_title or html_title,
@@ -436,13 +441,25 @@ def _contains(element: etree._Element, other: etree._Element) -> bool:
     return any(a is element for a in other.iterancestors())
 
 
-def keep_or_drop_noscript(root: etree._Element, found: list) -> None:
+def renders_template(noscript: etree._Element) -> bool:
+    """Whether a <noscript> follows a markup template script (TEMPLATE_SCRIPT_TYPES) and holds
+    enough text to be its rendering rather than an "enable JavaScript" notice."""
+    before = noscript.getprevious()
+    return (before is not None and before.tag == "script"
+            and (before.get("type") or "").strip().lower() in TEMPLATE_SCRIPT_TYPES
+            and TEXT_LENGTH(noscript) >= SHOWN_MIN_CHARS)
+
+
+def keep_or_drop_noscript(root: etree._Element, found: list, rendered: list = ()) -> None:
     """Drop <noscript> like any script fallback, unless it holds most of the page's text:
     some sites (forums) send the readable page there and build the visible one in script.
+    The `rendered` ones (`renders_template`) are kept in any case.
 
     `found` is the page's <noscript> elements, found before scripts and styles were dropped.
     """
-    found = [e for e in found if e.getparent() is not None]
+    for element in rendered:
+        element.tag = "div"  # shown as an ordinary container
+    found = [e for e in found if e.getparent() is not None and e.tag == "noscript"]
     if not found:
         return
     inside = sum(TEXT_LENGTH(e) for e in found)

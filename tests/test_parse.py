@@ -145,6 +145,20 @@ def test_noscript_is_kept_only_when_it_is_the_readable_page():
     assert visible_text(parse(beside)).count("We moved our video team") == 8
 
 
+def test_noscript_rendering_a_template_script_is_kept():
+    # Blogger sends a post's body twice: as markup in a template script, and rendered in the
+    # <noscript> right after it. A sidebar holds most of the page's other text.
+    months = "".join(f"<li>Archive month {i} of the blog</li>" for i in range(60))
+    sidebar = f"<ul>{months}</ul>"
+    blog = f"""<html><body><div class="post-body"><script type='text/template'>
+    <p>{POST}</p></script><noscript><p>{POST}</p></noscript></div>{sidebar}</body></html>"""
+    text = visible_text(parse(blog))
+    assert text.count("We moved our video team") == 4
+    notice = f"""<html><body><script type="text/template"><p>{POST}</p></script>
+    <noscript>Please enable JavaScript.</noscript>{sidebar}</body></html>"""
+    assert "enable" not in visible_text(parse(notice))
+
+
 def test_ruby_readings_are_not_text():
     html = ("<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt>"
             "</ruby>をなくす<ruby>汉<rt>hàn</rt>字<rt>zì</rt></ruby>。</p>")
