@@ -37,6 +37,9 @@ CLASS_SEPARATORS = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in rang
 """Byte table turning every ASCII byte that is not a letter or digit into a space."""
 MAX_CLASS_TOKENS = 24
 MAX_CLASS_CHARS = 400
+SOFT_HYPHEN = "\u00ad"
+"""Shown only where a browser breaks the line there; a block's text leaves it out, as a reader
+sees the word whole (German pages hyphenate long words with it)."""
 BR_RUN_SPLIT = 2
 """This many <br> in a row (with only whitespace between) end a block, as a blank line does."""
 CONSENT_MAJORITY = 0.95
@@ -194,7 +197,10 @@ def segment(doc: Document | etree._Element, config: Config = DEFAULT_CONFIG) -> 
     def flush() -> None:
         nonlocal anchor, truncated
         if buf:
-            text = " ".join("".join(buf).split())
+            joined = "".join(buf)
+            if SOFT_HYPHEN in joined:
+                joined = joined.replace(SOFT_HYPHEN, "")
+            text = " ".join(joined.split())
             buf.clear()
             if text:
                 if len(blocks) >= config.max_blocks:

@@ -35,6 +35,12 @@ CJK_RE = re.compile(f"[{CJK_CLASS}]")
 TOKEN_RE = re.compile(f"[{CJK_CLASS}]|[^\\W{CJK_CLASS}]+(?:[{MARK_CLASS}]+[^\\W{CJK_CLASS}]*)*")
 ASCII_TOKEN_RE = re.compile(r"\w+")
 """TOKEN_RE for ASCII text, which has no CJK and no marks: the common case, done faster."""
+IN_WORD_INVISIBLES = "\u00ad\u200c\u200d\u2060\ufeff"
+"""Invisible characters that sit inside a word and are dropped before it is read: the soft
+hyphen (German pages hyphenate long words with it), the zero-width (non-)joiners of Persian
+and Indic writing, the word joiner and the byte-order mark. A zero-width space still breaks
+words."""
+IN_WORD_INVISIBLES_RE = re.compile(f"[{IN_WORD_INVISIBLES}]")
 KANA_RE = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 HANGUL_RE = re.compile("[\u1100-\u11ff\uac00-\ud7af]")
 CJK_LANG_SHARE = 0.2
@@ -54,12 +60,16 @@ SNIPPET_EDGE_TOKENS at each end before it is looked for."""
 def tokens(text: str) -> list[str]:
     """Split into words, one token per CJK character, as both features and the metric need.
 
-    Non-ASCII text is read in Unicode NFC first: a page and its gold may spell one letter as
-    one code point or as a letter plus a mark (Bengali \u09df is either), and both must give
-    the same word."""
+    Non-ASCII text is read in Unicode NFC first, without IN_WORD_INVISIBLES: a page and its
+    gold may spell one letter as one code point or as a letter plus a mark (Bengali \u09df is
+    either), or hyphenate a word softly in one and not the other, and both must give the same
+    word."""
     if text.isascii():
         return ASCII_TOKEN_RE.findall(text)
-    return TOKEN_RE.findall(unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    if any(c in text for c in IN_WORD_INVISIBLES):
+        text = IN_WORD_INVISIBLES_RE.sub("", text)
+    return TOKEN_RE.findall(text)
 
 
 def count_tokens(text: str) -> int:

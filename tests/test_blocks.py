@@ -31,6 +31,11 @@ def test_whitespace_is_normalised():
     assert texts("<p>  many \n\t spaces&nbsp;here\u3000　全角 </p>") == ["many spaces here 全角"]
 
 
+def test_soft_hyphens_leave_the_text():
+    assert texts("<body><p>Mit&shy;tel&shy;al&shy;ter <b>Wein\u00adbau</b></p></body>") == [
+        "Mittelalter Weinbau"]
+
+
 def test_block_keeps_its_element_path_and_flags():
     html = """<html><body><nav class="main-nav"><ul><li><a href="/">Home</a></li></ul></nav>
     <div id="content" class="article-body"><h2>Heading</h2><p>Text with <a href="#">a link</a>.</p>

@@ -72,3 +72,9 @@ def test_occurrences_find_contiguous_runs_across_scripts():
     assert occurrences(toks, index, ["a", "b", "c"]) == [0, 7]
     assert occurrences(toks, index, ["b", "新", "闻"]) == [4]
     assert occurrences(toks, index, []) == [] and occurrences(toks, index, ["z"]) == []
+
+
+def test_invisible_characters_inside_a_word_do_not_split_it():
+    assert tokens("Mag\u00adda\u00adle\u00adner Wein") == ["Magdalener", "Wein"]
+    assert tokens("می\u200cخواهم") == ["میخواهم"]
+    assert tokens("zero\u200bwidth") == ["zero", "width"]  # a zero-width space breaks words
