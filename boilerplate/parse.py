@@ -320,6 +320,29 @@ def _close_title(markup: bytes) -> bytes:
     return markup if end < 0 else markup[:end] + b"</title>" + markup[end:]
 
 
+HEAD_TAGS = frozenset({"title", "meta", "link", "base", "script", "style", "noscript",
+                       "template"})
+"""Elements that belong in <head>. A browser ends <head> at any other element and starts the
+body there; libxml2 keeps an unknown one (a stray <mbox>) inside <head>, and on a page that
+never opens <body> everything after it stays there too."""
+
+
+def _body_left_in_head(root: etree._Element) -> None:
+    """Move what <head> holds from its first element that does not belong there on to the
+    start of <body> (made if the page has none), where a browser shows it."""
+    head = root.find("head")
+    if head is None:
+        return
+    stray = next((c for c in head if isinstance(c.tag, str) and c.tag not in HEAD_TAGS), None)
+    if stray is None:
+        return
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    for at, element in enumerate([stray, *stray.itersiblings()]):
+        body.insert(at, element)
+
+
 def parse(
     data: bytes | str, *, encoding: str | None = None, url: str | None = None,
     config: Config = DEFAULT_CONFIG, where: str = "<input>",
@@ -358,6 +381,7 @@ def parse(
     _warn_if_cut(parser)
     if root is None:
         raise EmptyDocumentError(f"{where}: page has no markup or text")
+    _body_left_in_head(root)
     if NS_PREFIX_DECL_RE.search(text[: config.meta_sniff_bytes]):
         _strip_tag_prefixes(root)
     found = HIDING_OR_NOSCRIPT(root)

@@ -145,6 +145,17 @@ def test_noscript_is_kept_only_when_it_is_the_readable_page():
     assert visible_text(parse(beside)).count("We moved our video team") == 8
 
 
+def test_a_page_left_in_head_by_a_stray_element_gets_its_body():
+    # An unknown element in <head> on a page that never opens <body>: libxml2 keeps the
+    # whole page inside <head>.
+    html = f"""<html><head><title>Harry Potter tops the list</title><meta charset="utf-8">
+    <mbox><table><tr><td><p>{POST}</p></td></tr></table></mbox><p>Footer</p>"""
+    doc = parse(html)
+    assert doc.root.find("body") is not None
+    assert visible_text(doc).startswith("We moved our video team")
+    assert doc.title == "Harry Potter tops the list"
+
+
 def test_noscript_rendering_a_template_script_is_kept():
     # Blogger sends a post's body twice: as markup in a template script, and rendered in the
     # <noscript> right after it. A sidebar holds most of the page's other text.
