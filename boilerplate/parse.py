@@ -343,6 +343,39 @@ def _body_left_in_head(root: etree._Element) -> None:
         body.insert(at, element)
 
 
+def _merge_second_roots(root: etree._Element) -> None:
+    """Fold elements libxml2 left beside the document's root into it, as a browser does: a
+    page whose markup closes </html> and then goes on (a template that pasted the article
+    after the footer) gets a second <html> holding the article. What is left beside the root
+    is empty (lxml cannot remove a top-level element)."""
+    after = [e for e in root.itersiblings() if isinstance(e.tag, str)]
+    before = [e for e in root.itersiblings(preceding=True) if isinstance(e.tag, str)]
+    if not after and not before:
+        return
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    head = root.find("head")
+
+    def parts(element: etree._Element) -> list[etree._Element]:
+        if element.tag != "html":
+            return [element]
+        out = []
+        for child in element:
+            if child.tag == "head" and head is not None:
+                head.extend(list(child))
+            elif child.tag == "body":
+                out.extend(list(child))
+            elif isinstance(child.tag, str):
+                out.append(child)
+        return out
+
+    for at, element in enumerate(e for b in reversed(before) for e in parts(b)):
+        body.insert(at, element)
+    for element in after:
+        body.extend(parts(element))
+
+
 def parse(
     data: bytes | str, *, encoding: str | None = None, url: str | None = None,
     config: Config = DEFAULT_CONFIG, where: str = "<input>",
@@ -381,6 +414,7 @@ def parse(
     _warn_if_cut(parser)
     if root is None:
         raise EmptyDocumentError(f"{where}: page has no markup or text")
+    _merge_second_roots(root)
     _body_left_in_head(root)
     if NS_PREFIX_DECL_RE.search(text[: config.meta_sniff_bytes]):
         _strip_tag_prefixes(root)

@@ -156,6 +156,19 @@ def test_a_page_left_in_head_by_a_stray_element_gets_its_body():
     assert doc.title == "Harry Potter tops the list"
 
 
+def test_markup_after_the_closing_html_tag_is_read():
+    # A template that pastes the article after the page's </body></html>: libxml2 makes a
+    # second <html> beside the first, which a browser would show in the one body.
+    html = f"""<!DOCTYPE html><html><head><title>HR basics</title></head><body>
+    <nav>Home Blog Contact</nav></body></html>
+    <div class="blog-detail-page"><p>{POST}</p></div></body></html>"""
+    doc = parse(html)
+    text = visible_text(doc)
+    assert text.startswith("Home Blog Contact")
+    assert text.count("We moved our video team") == 4
+    assert doc.title == "HR basics"
+
+
 def test_noscript_rendering_a_template_script_is_kept():
     # Blogger sends a post's body twice: as markup in a template script, and rendered in the
     # <noscript> right after it. A sidebar holds most of the page's other text.
