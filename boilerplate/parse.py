@@ -356,24 +356,47 @@ def _merge_second_roots(root: etree._Element) -> None:
     if body is None:
         body = etree.SubElement(root, "body")
     head = root.find("head")
+    moved = etree.Element("div")  # what each stray root holds, text included, in order
 
-    def parts(element: etree._Element) -> list[etree._Element]:
+    def take(element: etree._Element) -> None:
         if element.tag != "html":
-            return [element]
-        out = []
-        for child in element:
+            moved.append(element)
+            return
+        _append_text(moved, element.text)
+        element.text = None
+        for child in list(element):
             if child.tag == "head" and head is not None:
                 head.extend(list(child))
+                _append_text(moved, child.tail)
             elif child.tag == "body":
-                out.extend(list(child))
-            elif isinstance(child.tag, str):
-                out.append(child)
-        return out
+                _append_text(moved, child.text)
+                moved.extend(list(child))
+                _append_text(moved, child.tail)
+            else:
+                moved.append(child)
 
-    for at, element in enumerate(e for b in reversed(before) for e in parts(b)):
-        body.insert(at, element)
+    for element in reversed(before):
+        take(element)
+    if before:
+        _append_text(moved, body.text)
+        body.text = None
+        for at, element in enumerate(list(moved)):
+            body.insert(at, element)
+        body.text, moved.text = moved.text, None
     for element in after:
-        body.extend(parts(element))
+        take(element)
+    _append_text(body, moved.text)
+    body.extend(list(moved))
+
+
+def _append_text(parent: etree._Element, text: str | None) -> None:
+    """Add `text` at the end of `parent`'s content (its last child's tail, else its text)."""
+    if not text:
+        return
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
 
 
 def parse(

@@ -167,6 +167,8 @@ def test_markup_after_the_closing_html_tag_is_read():
     assert text.startswith("Home Blog Contact")
     assert text.count("We moved our video team") == 4
     assert doc.title == "HR basics"
+    # Text straight inside the second root is kept in its place too.
+    assert visible_text(parse("<html><body>x</body></html>tail <p>para</p>")) == "xtail para"
 
 
 def test_noscript_rendering_a_template_script_is_kept():
