@@ -339,8 +339,11 @@ def _body_left_in_head(root: etree._Element) -> None:
     body = root.find("body")
     if body is None:
         body = etree.SubElement(root, "body")
+    first_text, body.text = body.text, None
     for at, element in enumerate([stray, *stray.itersiblings()]):
         body.insert(at, element)
+        last = element
+    last.tail = (last.tail or "") + (first_text or "")
 
 
 def _merge_second_roots(root: etree._Element) -> None:

@@ -154,6 +154,9 @@ def test_a_page_left_in_head_by_a_stray_element_gets_its_body():
     assert doc.root.find("body") is not None
     assert visible_text(doc).startswith("We moved our video team")
     assert doc.title == "Harry Potter tops the list"
+    # Where <body> exists, the stray element comes first, before the body's own text.
+    both = parse("<html><head><title>t</title><mbox>stray</mbox></head><body>own<p>p</p></body>")
+    assert visible_text(both) == "strayownp"
 
 
 def test_markup_after_the_closing_html_tag_is_read():
