@@ -347,49 +347,33 @@ def _body_left_in_head(root: etree._Element) -> None:
 
 
 def _merge_second_roots(root: etree._Element) -> None:
-    """Fold elements libxml2 left beside the document's root into it, as a browser does: a
+    """Fold what libxml2 left after the document's root into its <body>, as a browser does: a
     page whose markup closes </html> and then goes on (a template that pasted the article
-    after the footer) gets a second <html> holding the article. What is left beside the root
-    is empty (lxml cannot remove a top-level element)."""
+    after the footer) gets a second <html> holding the article. (libxml2 opens the root at
+    the first markup, so nothing lands before it.) What stays beside the root is empty: lxml
+    cannot remove a top-level element."""
     after = [e for e in root.itersiblings() if isinstance(e.tag, str)]
-    before = [e for e in root.itersiblings(preceding=True) if isinstance(e.tag, str)]
-    if not after and not before:
+    if not after:
         return
     body = root.find("body")
     if body is None:
         body = etree.SubElement(root, "body")
     head = root.find("head")
-    moved = etree.Element("div")  # what each stray root holds, text included, in order
-
-    def take(element: etree._Element) -> None:
+    for element in after:
         if element.tag != "html":
-            moved.append(element)
-            return
-        _append_text(moved, element.text)
-        element.text = None
+            body.append(element)
+            continue
+        _append_text(body, element.text)
         for child in list(element):
             if child.tag == "head" and head is not None:
                 head.extend(list(child))
-                _append_text(moved, child.tail)
+                _append_text(body, child.tail)
             elif child.tag == "body":
-                _append_text(moved, child.text)
-                moved.extend(list(child))
-                _append_text(moved, child.tail)
+                _append_text(body, child.text)
+                body.extend(list(child))
+                _append_text(body, child.tail)
             else:
-                moved.append(child)
-
-    for element in reversed(before):
-        take(element)
-    if before:
-        _append_text(moved, body.text)
-        body.text = None
-        for at, element in enumerate(list(moved)):
-            body.insert(at, element)
-        body.text, moved.text = moved.text, None
-    for element in after:
-        take(element)
-    _append_text(body, moved.text)
-    body.extend(list(moved))
+                body.append(child)
 
 
 def _append_text(parent: etree._Element, text: str | None) -> None:
