@@ -82,7 +82,7 @@ def log(msg: str) -> None:
 SWEEP = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 """Thresholds --sweep scores each fold at."""
 
-PAGESET_LAYOUT = "trees11"
+PAGESET_LAYOUT = "trees12"
 """Bumped when PageSet gains a field or pages parse differently, so cached sets are rebuilt
 (models are not)."""
 

@@ -328,8 +328,9 @@ never opens <body> everything after it stays there too."""
 
 
 def _body_left_in_head(root: etree._Element) -> None:
-    """Move what <head> holds from its first element that does not belong there on to the
-    start of <body> (made if the page has none), where a browser shows it."""
+    """Move what <head> holds from its first element that does not belong there on, bar the
+    elements that do, to the start of <body> (made if the page has none), where a browser
+    shows it."""
     head = root.find("head")
     if head is None:
         return
@@ -339,11 +340,13 @@ def _body_left_in_head(root: etree._Element) -> None:
     body = root.find("body")
     if body is None:
         body = etree.SubElement(root, "body")
+    # Elements that belong in <head> (a <title> after the stray one) stay there.
+    moving = [e for e in [stray, *stray.itersiblings()]
+              if not (isinstance(e.tag, str) and e.tag in HEAD_TAGS)]
     first_text, body.text = body.text, None
-    for at, element in enumerate([stray, *stray.itersiblings()]):
+    for at, element in enumerate(moving):
         body.insert(at, element)
-        last = element
-    last.tail = (last.tail or "") + (first_text or "")
+    moving[-1].tail = (moving[-1].tail or "") + (first_text or "")
 
 
 def _merge_second_roots(root: etree._Element) -> None:
