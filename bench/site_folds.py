@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     peer_res = {p: {r.page_id: r for r in peer_results(args.shared, args.set, p, args.cache)}
                 for p in peers}
     target = sets[args.set]
+    if len(set(target.groups)) < args.folds:
+        ap.error(f"--folds {args.folds}: {args.set} has only {len(set(target.groups))} sites")
     others = [with_gold(sets[n]) for n in SETS if n != args.set]
     params = HyperParams(refit=False, learned_cut=True, lexicon=True)
     config = replace(DEFAULT_CONFIG, site_templates=args.site_templates)

@@ -368,8 +368,9 @@ def _merge_second_roots(root: etree._Element) -> None:
             continue
         _append_text(body, element.text)
         for child in list(element):
-            if child.tag == "head" and head is not None:
-                head.extend(list(child))
+            if child.tag == "head":  # its title and meta are never shown; ours come first
+                if head is not None:
+                    head.extend(list(child))
                 _append_text(body, child.tail)
             elif child.tag == "body":
                 _append_text(body, child.text)

@@ -174,6 +174,9 @@ def test_markup_after_the_closing_html_tag_is_read():
     assert doc.title == "HR basics"
     # Text straight inside the second root is kept in its place too.
     assert visible_text(parse("<html><body>x</body></html>tail <p>para</p>")) == "xtail para"
+    # The second root's <head> is never shown, even on a page whose first root has none.
+    second = parse("<p>x</p></html><html><head><title>Again</title></head><body>y</body>")
+    assert visible_text(second) == "xy"
 
 
 def test_noscript_rendering_a_template_script_is_kept():
