@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .blocks import segment
-from .config import DEFAULT_CONFIG, PAGE_CUT_FLOOR, REGION_FLOOR, Config
+from .config import DEFAULT_CONFIG, GAP_FLOOR, PAGE_CUT_FLOOR, REGION_FLOOR, Config
 from .errors import BoilerplateError, BoilerplateWarning
 from .features import block_table, featurize
 from .model import Model
@@ -36,9 +36,11 @@ TABLE_COLUMNS: tuple[tuple[str, str, int], ...] = (
 def _config(args: argparse.Namespace) -> Config:
     floor = PAGE_CUT_FLOOR if getattr(args, "page_cut", False) else None
     region = None if getattr(args, "no_region", False) else REGION_FLOOR
+    gap = None if getattr(args, "no_gap", False) else GAP_FLOOR
     margin = None if getattr(args, "no_learned_cut", False) else DEFAULT_CONFIG.cut_margin
     return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks,
-                   page_cut_floor=floor, region_floor=region, cut_margin=margin,
+                   page_cut_floor=floor, region_floor=region, gap_floor=gap,
+                   cut_margin=margin,
                    site_templates=getattr(args, "site_templates", False))
 
 
@@ -53,6 +55,11 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              "deepest container holding most of the kept text) that are built "
                              "like the blocks kept there, and drops unsure blocks outside it; "
                              "then exactly the blocks at or above the cut are kept")
+    parser.add_argument("--no-gap", action="store_true",
+                        help="turn off the gap pass, which keeps the blocks down to "
+                             f"probability {GAP_FLOOR} that lie between two kept blocks inside "
+                             "the main region, but for links (a manual's entries between the "
+                             "sections the model is sure of)")
     parser.add_argument("--no-learned-cut", action="store_true",
                         help="keep the model's threshold on every page, even where the model "
                              "learned which cut suits a page (models trained with it move a "

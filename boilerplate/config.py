@@ -77,6 +77,8 @@ REGION_FLOOR = 0.1
 """The main-region pass's floor (on by default, `--no-region` turns it off)."""
 CODE_FLOOR = 0.05
 """The code pass's floor (`Config.code_floor`)."""
+GAP_FLOOR = 0.05
+"""The gap pass's floor (on by default, `--no-gap` turns it off)."""
 
 
 CUT_GRID: tuple[float, ...] = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
@@ -138,6 +140,14 @@ class Config:
     """A code block (`<pre>`) next to a kept block is kept down to this probability
     (`model.code_pass`): a manual's examples, which a model that learned mostly from news
     rates low; None turns the pass off."""
+    gap_floor: float | None = GAP_FLOOR
+    """Blocks down to this probability that lie between two kept blocks, inside the page's
+    main region, are kept (`model.gap_pass`): a manual's entries and a listing's items
+    between the sections the model is sure of, which it rates low on their own, as
+    jusText keeps short blocks between good ones; None turns the pass off."""
+    gap_max_link_density: float = 0.5
+    """The gap pass leaves a block with at least this link density out: the "read also"
+    teasers set between an article's paragraphs are links."""
     site_templates: bool = False
     """Treat the pages of a run as one batch and drop blocks whose text recurs on other pages
     of the same site (`templates`): menus, footers and teasers that one page alone cannot

@@ -60,13 +60,16 @@ class Extractor:
         if not blocks:
             warnings.warn("page has no visible text (a script-only page, a frameset, or an "
                           "empty body)", BoilerplateWarning, stacklevel=2)
-        tree = containers(blocks) if self.config.region_floor is not None else None
+        regions = self.config.region_floor is not None or self.config.gap_floor is not None
+        tree = containers(blocks) if regions else None
         features = featurize(blocks, self.config, doc.title, tree, self.model.lexicon)
         scores = self.model.predict_proba(features)
         decided = self._demote_template(scores, blocks, page_id)
         threshold = self.model.page_threshold(decided, features.values, self.config, self.cut)
-        keep, cut = decide_page(decided, self.model.block_tokens(features.values), tree,
-                                threshold, self.config, self.model.code_rows(features.values))
+        values = features.values
+        keep, cut = decide_page(decided, self.model.block_tokens(values), tree, threshold,
+                                self.config, self.model.code_rows(values),
+                                self.model.link_rows(values))
         classified = tuple(map(ClassifiedBlock, blocks, keep.tolist(), scores.tolist()))
         title = title_of(doc.og_title, doc.html_title, classified)
         lang = cjk_lang(content_sample(classified)) or doc.lang

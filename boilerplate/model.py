@@ -33,6 +33,8 @@ DEFAULT_MODEL_NAME = "default"
 DEFAULT_THRESHOLD = 0.5
 CODE_COLUMN = "tag_pre"
 """The feature column that marks a code block (`Model.code_rows`, `code_pass`)."""
+LINK_COLUMN = "link_density"
+"""The feature column of a block's link density (`Model.link_rows`, `gap_pass`)."""
 FILE_MODE = 0o644
 """Model files are data to share, not secrets (mkstemp would leave them owner-only)."""
 CUT_STEP = 0.05
@@ -169,27 +171,14 @@ def learned_cuts(cut_model: object, proba: np.ndarray, tokens: np.ndarray,
     return np.where(gain > margin, cuts[best], threshold)
 
 
-def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
-                floor: float, share: float, sure: float, trim: float | None,
-                majority: float = 0.0) -> np.ndarray:
-    """`keep` plus the blocks at or above `floor` that sit inside the page's main region and
-    share their tag path with a block kept at `sure` or above, where the kept blocks already
-    hold `majority` of that tag path's tokens in the region; minus the kept blocks below
-    `trim` that sit outside it.
-
-    The main region is the deepest container holding `share` of the kept blocks'
-    probability-weighted tokens. A forum thread or a manual spreads its text over many
-    posts or sections built alike; the model is sure of some and unsure of the rest. A
-    region can be wide (a layout column beside the article); the tag path keeps its menus,
-    share buttons and teaser lists out, and the majority keeps a long comment thread the
-    model mostly rejected from being taken whole because a few comments looked sure.
-    Outside the region, the blocks the model barely kept are mostly comments, teasers and
-    boxes beside the article. A region that is the whole page (<html> or <body>) changes
-    nothing.
-    """
+def main_region(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
+                share: float) -> np.ndarray | None:
+    """Which blocks lie inside the page's main region: the deepest container holding `share`
+    of the kept blocks' probability-weighted tokens; None where nothing is kept or that
+    container is the whole page (<html> or <body>)."""
     mass = tokens * proba * keep
     if mass.sum() <= 0:
-        return keep
+        return None
     owner = tree.block_of_each()
     ids = tree.ids
     held = np.bincount(ids, weights=mass[owner])
@@ -198,8 +187,30 @@ def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: C
     eligible = held >= share * mass.sum()
     main = int(np.argmax(np.where(eligible, depth, -1.0)))
     if depth[main] < REGION_MIN_DEPTH:
+        return None
+    return np.bincount(owner[ids == main], minlength=len(keep)) > 0
+
+
+def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
+                floor: float, share: float, sure: float, trim: float | None,
+                majority: float = 0.0) -> np.ndarray:
+    """`keep` plus the blocks at or above `floor` that sit inside the page's main region and
+    share their tag path with a block kept at `sure` or above, where the kept blocks already
+    hold `majority` of that tag path's tokens in the region; minus the kept blocks below
+    `trim` that sit outside it.
+
+    The main region is `main_region`'s. A forum thread or a manual spreads its text over many
+    posts or sections built alike; the model is sure of some and unsure of the rest. A
+    region can be wide (a layout column beside the article); the tag path keeps its menus,
+    share buttons and teaser lists out, and the majority keeps a long comment thread the
+    model mostly rejected from being taken whole because a few comments looked sure.
+    Outside the region, the blocks the model barely kept are mostly comments, teasers and
+    boxes beside the article. A region that is the whole page (<html> or <body>) changes
+    nothing.
+    """
+    inside = main_region(proba, tokens, keep, tree, share)
+    if inside is None:
         return keep
-    inside = np.bincount(owner[ids == main], minlength=len(keep)) > 0
     alike = np.isin(tree.paths, tree.paths[keep & (proba >= sure)])
     add = inside & alike & (proba >= floor) & ~keep
     if majority > 0 and add.any():
@@ -223,12 +234,38 @@ def code_pass(keep: np.ndarray, proba: np.ndarray, code: np.ndarray, floor: floa
     return keep | (code & (before | after) & (proba >= floor))
 
 
+def gap_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Containers,
+             links: np.ndarray, floor: float, max_links: float, share: float) -> np.ndarray:
+    """`keep` plus every run of blocks between two kept blocks that lies wholly inside the
+    main region (`main_region`) with each block at or above `floor`; of such a run, the
+    blocks with link density below `max_links`.
+
+    A manual's entries, a listing's items and a service page's sections sit between the
+    passages the model is sure of and score low on their own; a run enclosed by content in
+    the main region is content too, as jusText keeps short blocks between good ones. The
+    links that sit there are "read also" teasers set into an article.
+    """
+    kept = np.flatnonzero(keep)
+    if len(kept) < 2:
+        return keep
+    inside = main_region(proba, tokens, keep, tree, share)
+    if inside is None:
+        return keep
+    fits = inside & (proba >= floor)
+    out = keep.copy()
+    for start, end in zip(kept[:-1] + 1, kept[1:], strict=True):
+        if start < end and fits[start:end].all():
+            out[start:end] = links[start:end] < max_links
+    return out
+
+
 def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
-                threshold: float, config: Config, code: np.ndarray | None = None
-                ) -> tuple[np.ndarray, float]:
+                threshold: float, config: Config, code: np.ndarray | None = None,
+                links: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """One page's content decision and the cut it used: the threshold, or the page's own
     lower cut (`config.page_cut_floor`), plus the main region (`config.region_floor`), then
-    code blocks beside kept ones (`config.code_floor`, where `code` marks them)."""
+    code blocks beside kept ones (`config.code_floor`, where `code` marks them), then the
+    runs between kept blocks (`config.gap_floor`, where `links` gives link densities)."""
     cut = page_cut(proba, tokens, threshold, config.page_cut_floor)
     keep = proba >= cut
     if config.region_floor is not None and config.region_floor < cut:
@@ -239,18 +276,25 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
                            config.region_majority)
     if code is not None and config.code_floor is not None:
         keep = code_pass(keep, proba, code, config.code_floor)
+    if links is not None and config.gap_floor is not None:
+        if tree is None:
+            raise ModelError("the gap pass needs the blocks' containers")
+        keep = gap_pass(keep, proba, tokens, tree, links, config.gap_floor,
+                        config.gap_max_link_density, config.region_share)
     return keep, cut
 
 
 def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
               threshold: float | np.ndarray, config: Config,
               trees: list[Containers] | None = None,
-              code: np.ndarray | None = None) -> np.ndarray:
+              code: np.ndarray | None = None, links: np.ndarray | None = None
+              ) -> np.ndarray:
     """Content decision for many pages' blocks, each page deciding for itself.
 
     Page i is rows bounds[i]:bounds[i + 1] (PageSet.page_starts, which ends with the total),
     its containers are trees[i] and its threshold threshold[i] (or one for all); `code`
-    marks code blocks for the code pass (none without it).
+    marks code blocks for the code pass and `links` gives link densities for the gap pass
+    (neither pass runs without them).
     """
     keep = np.zeros(len(proba), dtype=bool)
     edges = np.asarray(bounds).tolist()
@@ -259,7 +303,8 @@ def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
         tree = trees[i] if trees else None
         keep[start:end], _ = decide_page(proba[start:end], tokens[start:end], tree,
                                          float(thresholds[i]), config,
-                                         None if code is None else code[start:end])
+                                         None if code is None else code[start:end],
+                                         None if links is None else links[start:end])
     return keep
 
 
@@ -372,6 +417,12 @@ class Model:
         if CODE_COLUMN not in self.feature_names:
             return None
         return X[:, self.feature_names.index(CODE_COLUMN)] == 1
+
+    def link_rows(self, X: np.ndarray) -> np.ndarray | None:
+        """Each row's link density, for the gap pass; None if the model has no such column."""
+        if LINK_COLUMN not in self.feature_names:
+            return None
+        return X[:, self.feature_names.index(LINK_COLUMN)]
 
     def predict_proba(self, features: FeatureMatrix) -> np.ndarray:
         """Probability that each block is content, for one page's features."""

@@ -385,22 +385,22 @@ def test_dask_option_without_dask_names_the_extra(fixtures, tmp_path, monkeypatc
     assert code == 2 and "pip install 'boilerplate[dask]'" in err and "Traceback" not in err
 
 
-def _extract_with_and_without(flag, fixtures, capsys, monkeypatch):
-    """JSON output of `extract` without and with `flag`, and each call's (config, tree)."""
+def _extract_with_and_without(flags, fixtures, capsys, monkeypatch):
+    """JSON output of `extract` without and with `flags`, and each call's (config, tree)."""
     import importlib
 
     extract_module = importlib.import_module("boilerplate.extract")
     seen = []
     real = extract_module.decide_page
 
-    def spy(proba, tokens, tree, threshold, config, code=None):
+    def spy(proba, tokens, tree, threshold, config, code=None, links=None):
         seen.append((config, tree))
-        return real(proba, tokens, tree, threshold, config, code)
+        return real(proba, tokens, tree, threshold, config, code, links)
 
     monkeypatch.setattr(extract_module, "decide_page", spy)
     page = str(fixtures / "en_news.html")
     outputs = []
-    for extra in ([], [flag]):
+    for extra in ([], [flags] if isinstance(flags, str) else list(flags)):
         assert main(["extract", "--format", "json", "--blocks", *extra, page]) == 0
         outputs.append(json.loads(capsys.readouterr().out))
     return *outputs, seen
@@ -420,11 +420,23 @@ def test_page_cut_flag_reaches_the_extractor(fixtures, capsys, monkeypatch):
     assert adaptive["cut"] <= fixed["cut"]  # the labels were judged by this probability
 
 
+def test_no_gap_flag_turns_the_gap_pass_off(fixtures, capsys, monkeypatch):
+    from boilerplate.config import GAP_FLOOR
+
+    gap, plain, seen = _extract_with_and_without("--no-gap", fixtures, capsys, monkeypatch)
+    assert [(config.gap_floor, tree is not None) for config, tree in seen] == [
+        (GAP_FLOOR, True), (None, True)]  # the region pass still needs the containers
+    assert _content(plain) <= _content(gap)  # the pass only adds blocks
+    kept = sorted(_content(plain))
+    for i in _content(gap) - _content(plain):
+        assert kept[0] < i < kept[-1] and gap["blocks"][i]["probability"] >= GAP_FLOOR
+
+
 def test_no_region_flag_turns_the_region_pass_off(fixtures, capsys, monkeypatch):
     from boilerplate.config import REGION_FLOOR
 
-    region, plain, seen = _extract_with_and_without("--no-region", fixtures, capsys,
-                                                    monkeypatch)
+    region, plain, seen = _extract_with_and_without(("--no-region", "--no-gap"), fixtures,
+                                                    capsys, monkeypatch)
     assert [(config.region_floor, tree is not None) for config, tree in seen] == [
         (REGION_FLOOR, True), (None, False)]
     trim = seen[0][0].region_trim

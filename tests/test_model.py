@@ -404,3 +404,88 @@ def test_lexicon_survives_saving_and_feeds_extraction(tmp_path, monkeypatch):
     (directory / "model.json").write_text(json.dumps(meta))
     with pytest.raises(ModelError, match="lexicon.function_words"):
         Model.load(directory)
+
+
+MANUAL = """<html><body><div class="side"><ul><li><a href="/a">Install</a></li>
+<li><a href="/b">Lists</a></li></ul></div>
+<div id="doc"><h1>Lists</h1><p>The list type has some more methods, all of them listed here.</p>
+<dl><dt>list.append(x)</dt><dd><p>Add an item to the end of the list.</p></dd></dl>
+<p><a href="/tuples">Read also: tuples and sequences</a></p>
+<p>An example that uses most of the list methods follows below.</p></div>
+<div class="footer"><p>Copyright and terms of use.</p></div></body></html>"""
+
+
+def _manual_blocks():
+    from boilerplate.blocks import containers, segment
+    from boilerplate.parse import parse
+
+    blocks = segment(parse(MANUAL))
+    assert [b.text[:5] for b in blocks] == [
+        "Insta", "Lists", "Lists", "The l", "list.", "Add a", "Read ", "An ex", "Copyr"]
+    return blocks, containers(blocks)
+
+
+def test_gap_pass_fills_runs_between_kept_blocks_inside_the_main_region():
+    from boilerplate.model import gap_pass
+
+    _, tree = _manual_blocks()
+    proba = np.array([0.02, 0.02, 0.6, 0.9, 0.1, 0.2, 0.3, 0.9, 0.3])
+    tokens = np.array([1.0, 1, 1, 12, 3, 8, 5, 11, 5])
+    links = np.array([1.0, 1, 0, 0, 0, 0, 1, 0, 0])
+    keep = proba >= 0.5
+    out = gap_pass(keep, proba, tokens, tree, links, floor=0.05, max_links=0.5, share=0.75)
+    # The entry and its description lie between kept paragraphs; the teaser link there
+    # stays out, as do the menu and footer (not between kept blocks).
+    assert out.tolist() == [False, False, True, True, True, True, False, True, False]
+    # One block of the run below the floor leaves the whole run out.
+    low = proba.copy()
+    low[4] = 0.01
+    assert gap_pass(keep, low, tokens, tree, links, 0.05, 0.5, 0.75).tolist() == keep.tolist()
+
+
+def test_gap_pass_leaves_runs_outside_the_main_region():
+    from boilerplate.model import gap_pass
+
+    _, tree = _manual_blocks()
+    # The menu's first item is kept: the run from it to the first paragraph crosses the
+    # sidebar's second item, outside the main region (#doc), so it stays out; the run
+    # inside #doc is filled.
+    proba = np.array([0.6, 0.2, 0.2, 0.9, 0.1, 0.2, 0.3, 0.9, 0.3])
+    tokens = np.array([1.0, 1, 1, 12, 3, 8, 5, 11, 5])
+    links = np.zeros(9)
+    keep = proba >= 0.5
+    assert gap_pass(keep, proba, tokens, tree, links, 0.05, 0.5, 0.75).tolist() == [
+        True, False, False, True, True, True, True, True, False]
+    # With fewer than two kept blocks there is no run to fill.
+    one = np.zeros(9, dtype=bool)
+    one[3] = True
+    assert gap_pass(one, proba, tokens, tree, links, 0.05, 0.5, 0.75).tolist() == one.tolist()
+
+
+def test_decide_page_runs_the_gap_pass_where_link_densities_are_given():
+    from boilerplate.config import DEFAULT_CONFIG
+    from boilerplate.errors import ModelError
+    from boilerplate.model import decide_page
+
+    _, tree = _manual_blocks()
+    proba = np.array([0.02, 0.02, 0.6, 0.9, 0.1, 0.2, 0.3, 0.9, 0.3])
+    tokens = np.array([1.0, 1, 1, 12, 3, 8, 5, 11, 5])
+    links = np.array([1.0, 1, 0, 0, 0, 0, 1, 0, 0])
+    plain = replace(DEFAULT_CONFIG, region_floor=None)
+    keep, _ = decide_page(proba, tokens, tree, 0.5, plain, None, links)
+    assert keep.tolist() == [False, False, True, True, True, True, False, True, False]
+    off = replace(plain, gap_floor=None)
+    assert decide_page(proba, tokens, tree, 0.5, off, None, links)[0].tolist() == (
+        proba >= 0.5).tolist()
+    assert decide_page(proba, tokens, tree, 0.5, plain)[0].tolist() == (proba >= 0.5).tolist()
+    with pytest.raises(ModelError, match="containers"):
+        decide_page(proba, tokens, None, 0.5, plain, None, links)
+
+
+def test_link_rows_read_the_link_density_column():
+    from boilerplate.model import Model
+
+    model = Model(estimator=None, feature_names=("n_tokens", "link_density"))
+    X = np.array([[5.0, 0.25], [3.0, 1.0]])
+    assert model.link_rows(X).tolist() == [0.25, 1.0]
+    assert Model(estimator=None, feature_names=("n_tokens",)).link_rows(X) is None
