@@ -77,7 +77,7 @@ REGION_FLOOR = 0.1
 """The main-region pass's floor (on by default, `--no-region` turns it off)."""
 CODE_FLOOR = 0.05
 """The code pass's floor (`Config.code_floor`)."""
-GAP_FLOOR = 0.05
+GAP_FLOOR = 0.1
 """The gap pass's floor (on by default, `--no-gap` turns it off)."""
 
 
