@@ -2,8 +2,8 @@
 
 Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
-                            [--without SET,...] [--extra SET,...] [--page-cut] [--no-region] [--no-gap]
-                            [--reuse-models] [--learned-cut] [--no-learned-cut]
+                            [--without SET,...] [--extra SET,...] [--page-cut] [--no-region]
+                            [--no-gap] [--reuse-models] [--learned-cut] [--no-learned-cut]
                             [--page-weight-power P] [--max-features F] [--no-lexicon]
                             [--sweep]
 
