@@ -423,9 +423,10 @@ def fit_cut_model(held: PageSet, proba: np.ndarray, threshold: float,
     take the cut that suits it.
 
     Pages are decided as extraction decides them (region pass included), without a learned
-    or per-page cut. Pages without gold teach nothing and are left out. The target is the
-    gain, not the F1 itself: a page's F1 level is easier to predict than how it changes
-    with the cut, and would drown it.
+    or per-page cut, and without the code and gap passes, which only add blocks after it.
+    Pages without gold teach nothing and are left out. The target is the gain, not the F1
+    itself: a page's F1 level is easier to predict than how it changes with the cut, and
+    would drown it.
     """
     from sklearn.ensemble import HistGradientBoostingRegressor
 
