@@ -245,18 +245,15 @@ def gap_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Cont
     the main region is content too, as jusText keeps short blocks between good ones. The
     links that sit there are "read also" teasers set into an article.
     """
-    kept = np.flatnonzero(keep)
-    if len(kept) < 2:
+    if keep.sum() < 2:
         return keep
     inside = main_region(proba, tokens, keep, tree, share)
     if inside is None:
         return keep
-    fits = inside & (proba >= floor)
-    out = keep.copy()
-    for start, end in zip(kept[:-1] + 1, kept[1:], strict=True):
-        if start < end and fits[start:end].all():
-            out[start:end] = links[start:end] < max_links
-    return out
+    run = np.cumsum(keep)  # a block after the k-th kept block (and before the next) is in run k
+    between = ~keep & (run > 0) & (run < run[-1])
+    misfits = np.bincount(run[between & ~(inside & (proba >= floor))], minlength=run[-1] + 1)
+    return keep | (between & (misfits[run] == 0) & (links < max_links))
 
 
 def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
