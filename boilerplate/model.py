@@ -267,7 +267,8 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
     keep = proba >= cut
     if config.region_floor is not None and config.region_floor < cut:
         if tree is None or tree.paths is None:
-            raise ModelError("the main-region pass needs the blocks' containers and tag paths")
+            raise ModelError("the main-region pass needs the blocks' containers and tag paths "
+                             "(blocks.containers); pass them, or set Config.region_floor=None")
         keep = region_pass(proba, tokens, keep, tree, config.region_floor,
                            config.region_share, config.region_sure, config.region_trim,
                            config.region_majority)
@@ -275,7 +276,8 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
         keep = code_pass(keep, proba, code, config.code_floor)
     if links is not None and config.gap_floor is not None:
         if tree is None:
-            raise ModelError("the gap pass needs the blocks' containers")
+            raise ModelError("the gap pass needs the blocks' containers (blocks.containers); "
+                             "pass them, or set Config.gap_floor=None")
         keep = gap_pass(keep, proba, tokens, tree, links, config.gap_floor,
                         config.gap_max_link_density, config.region_share)
     return keep, cut
