@@ -3,7 +3,8 @@
 Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
                             [--without SET,...] [--extra SET,...] [--page-cut] [--no-region]
-                            [--no-gap] [--reuse-models] [--learned-cut] [--no-learned-cut]
+                            [--no-gap] [--no-listing] [--reuse-models] [--learned-cut]
+                            [--no-learned-cut]
                             [--page-weight-power P] [--max-features F] [--no-lexicon]
                             [--sweep]
 
@@ -47,7 +48,14 @@ from pathlib import Path
 import numpy as np
 
 from boilerplate import __version__
-from boilerplate.config import DEFAULT_CONFIG, GAP_FLOOR, PAGE_CUT_FLOOR, REGION_FLOOR, Config
+from boilerplate.config import (
+    DEFAULT_CONFIG,
+    GAP_FLOOR,
+    LISTING_FLOOR,
+    PAGE_CUT_FLOOR,
+    REGION_FLOOR,
+    Config,
+)
 from boilerplate.datasets import Dataset
 from boilerplate.errors import BoilerplateWarning
 from boilerplate.evaluate import PageResult, report, score_pageset
@@ -94,14 +102,16 @@ def cache_key() -> str:
 
 
 def add_decision_flags(ap: argparse.ArgumentParser) -> None:
-    """--page-cut, --no-region and --no-gap: the extractor's decision passes (per-page cut
-    opt-in, main region and gap passes on by default)."""
+    """--page-cut, --no-region, --no-gap and --no-listing: the extractor's decision passes
+    (per-page cut opt-in, main region, gap and listing passes on by default)."""
     ap.add_argument("--page-cut", action="store_true",
                     help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
     ap.add_argument("--no-region", action="store_true",
                     help="turn off the main-region pass (model.region_pass), on by default")
     ap.add_argument("--no-gap", action="store_true",
                     help="turn off the gap pass (model.gap_pass), on by default")
+    ap.add_argument("--no-listing", action="store_true",
+                    help="turn off the listing pass (model.listing_pass), on by default")
     ap.add_argument("--no-learned-cut", action="store_true",
                     help="keep the model's threshold on every page (Model.cut_model unused)")
     ap.add_argument("--site-templates", action="store_true",
@@ -113,6 +123,7 @@ def decision_config(args: argparse.Namespace) -> Config:
     return replace(DEFAULT_CONFIG, page_cut_floor=PAGE_CUT_FLOOR if args.page_cut else None,
                    region_floor=None if args.no_region else REGION_FLOOR,
                    gap_floor=None if args.no_gap else GAP_FLOOR,
+                   listing_floor=None if args.no_listing else LISTING_FLOOR,
                    cut_margin=None if args.no_learned_cut else DEFAULT_CONFIG.cut_margin,
                    site_templates=args.site_templates)
 
@@ -121,6 +132,7 @@ def decision_name(args: argparse.Namespace) -> str:
     passes = [f"per-page cut down to {PAGE_CUT_FLOOR}"] if args.page_cut else []
     passes += [] if args.no_region else [f"main region down to {REGION_FLOOR}"]
     passes += [] if args.no_gap else [f"gaps between kept blocks down to {GAP_FLOOR}"]
+    passes += [] if args.no_listing else [f"a listing's records down to {LISTING_FLOOR}"]
     passes += [] if args.no_learned_cut else ["learned page cut where the model has one"]
     passes += ["site templates"] if args.site_templates else []
     return " and ".join(passes) or "fixed threshold"

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from . import __version__
 from .blocks import segment
-from .config import DEFAULT_CONFIG, GAP_FLOOR, PAGE_CUT_FLOOR, REGION_FLOOR, Config
+from .config import (
+    DEFAULT_CONFIG,
+    GAP_FLOOR,
+    LISTING_FLOOR,
+    PAGE_CUT_FLOOR,
+    REGION_FLOOR,
+    Config,
+)
 from .errors import BoilerplateError, BoilerplateWarning
 from .features import block_table, featurize
 from .model import Model
@@ -37,9 +44,11 @@ def _config(args: argparse.Namespace) -> Config:
     floor = PAGE_CUT_FLOOR if getattr(args, "page_cut", False) else None
     region = None if getattr(args, "no_region", False) else REGION_FLOOR
     gap = None if getattr(args, "no_gap", False) else GAP_FLOOR
+    listing = None if getattr(args, "no_listing", False) else LISTING_FLOOR
     margin = None if getattr(args, "no_learned_cut", False) else DEFAULT_CONFIG.cut_margin
     return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks,
                    page_cut_floor=floor, region_floor=region, gap_floor=gap,
+                   listing_floor=listing,
                    cut_margin=margin,
                    site_templates=getattr(args, "site_templates", False))
 
@@ -60,6 +69,11 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              f"probability {GAP_FLOOR} that lie between two kept blocks inside "
                              "the main region, but for links (a manual's entries between the "
                              "sections the model is sure of)")
+    parser.add_argument("--no-listing", action="store_true",
+                        help="turn off the listing pass, which, on a page with no article "
+                             "and little else kept, keeps the records of its likeliest group "
+                             "of sibling records built alike and mostly links, down to "
+                             f"probability {LISTING_FLOOR} (a listing's items)")
     parser.add_argument("--no-learned-cut", action="store_true",
                         help="keep the model's threshold on every page, even where the model "
                              "learned which cut suits a page (models trained with it move a "

@@ -79,6 +79,8 @@ CODE_FLOOR = 0.05
 """The code pass's floor (`Config.code_floor`)."""
 GAP_FLOOR = 0.1
 """The gap pass's floor (on by default, `--no-gap` turns it off)."""
+LISTING_FLOOR = 0.01
+"""The listing pass's floor (on by default, `--no-listing` turns it off)."""
 
 
 CUT_GRID: tuple[float, ...] = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
@@ -148,6 +150,30 @@ class Config:
     gap_max_link_density: float = 0.5
     """The gap pass leaves a block with at least this link density out: the "read also"
     teasers set between an article's paragraphs are links."""
+    listing_floor: float | None = LISTING_FLOOR
+    """On a page where little is kept and no article is, the records of its likeliest group
+    of sibling records are kept down to this probability (`model.listing_pass`): a listing's
+    items, which a model taught on articles rates as teasers; None turns the pass off."""
+    listing_min_records: int = 4
+    """Sibling containers that must share a tag path for their blocks to count as records."""
+    listing_min_share: float = 0.1
+    """A record group must hold at least this share of the page's tokens."""
+    listing_min_record_tokens: float = 5.0
+    """... and this many tokens a record on average: an archive's month links and a
+    blogroll's names are shorter than a listing's items."""
+    listing_max_nested: float = 0.8
+    """... and at most this share of its records' tokens may lie in record groups nested in
+    them: records made of lists of links are a sidebar's widgets or a mega menu's columns."""
+    listing_min_link_density: float = 0.2
+    """At least this share of a record group's tokens must be links: a listing links to its
+    items, while a comment thread under an article is prose."""
+    listing_max_kept: float = 0.2
+    """The listing pass stays off where the blocks kept outside the group hold more tokens
+    than this share of the group's records: the page has content of its own."""
+    listing_prose_tokens: int = 20
+    """A kept block with this many tokens or more ..."""
+    listing_prose_sure: float = 0.8
+    """... and at least this probability is an article's prose: the listing pass stays off."""
     site_templates: bool = False
     """Treat the pages of a run as one batch and drop blocks whose text recurs on other pages
     of the same site (`templates`): menus, footers and teasers that one page alone cannot

@@ -60,7 +60,8 @@ class Extractor:
         if not blocks:
             warnings.warn("page has no visible text (a script-only page, a frameset, or an "
                           "empty body)", BoilerplateWarning, stacklevel=2)
-        regions = self.config.region_floor is not None or self.config.gap_floor is not None
+        regions = any(floor is not None for floor in (
+            self.config.region_floor, self.config.gap_floor, self.config.listing_floor))
         tree = containers(blocks) if regions else None
         features = featurize(blocks, self.config, doc.title, tree, self.model.lexicon)
         scores = self.model.predict_proba(features)

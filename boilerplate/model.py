@@ -256,13 +256,90 @@ def gap_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Cont
     return keep | (between & (misfits[run] == 0) & (links < max_links))
 
 
+def record_groups(tree: Containers, min_records: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every container's records, as three aligned arrays (container, record, block): a
+    block is in a record of a container when it sits in a child of the container (the
+    record) and its tag path recurs in at least `min_records` children of that container.
+
+    A listing's items, a thread's posts and a menu's entries are such children: siblings
+    built alike. Containers count their records' blocks with a bincount over the first array.
+    """
+    ids, starts = tree.ids, tree.starts
+    owner = tree.block_of_each()
+    inner = np.ones(len(ids), dtype=bool)
+    inner[starts[1:] - 1] = False  # a block's own element has no child on its chain
+    group, child, block = ids[inner], ids[np.flatnonzero(inner) + 1], owner[inner]
+    if not len(group):
+        return group, child, block
+    path = tree.paths[block].astype(np.int64)
+    n_ids, n_paths = int(ids.max()) + 1, int(path.max()) + 1
+    slot = group.astype(np.int64) * n_paths + path  # (container, tag path) pairs
+    seen = np.unique(slot * n_ids + child)  # each child counted once per pair
+    children = np.bincount(seen // n_ids, minlength=int(slot.max()) + 1)
+    alike = children[slot] >= min_records
+    return group[alike], child[alike], block[alike]
+
+
+def listing_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Containers,
+                 links: np.ndarray, floor: float, config: Config) -> np.ndarray:
+    """`keep` plus the records of the page's likeliest record group, down to `floor`, on a
+    page where little else is kept.
+
+    A listing (job offers, exhibitions, search results, a catalogue) is a run of records
+    built alike, mostly links, that a model taught on articles rates low: on an article
+    page such records are the teasers beside it. So the pass runs only where the page holds
+    no article: no kept block with `config.listing_prose_tokens` or more tokens at
+    `config.listing_prose_sure` or above, and at most `config.listing_max_kept` of the
+    records' tokens kept outside them. The group is the container whose records
+    (`record_groups`) carry the most probability-weighted tokens, holding
+    `config.listing_min_share` of the page's tokens or more, with
+    `config.listing_min_record_tokens` tokens a record on average (an archive's month links
+    and a blogroll's names are shorter) and `config.listing_min_link_density` of its tokens
+    in links (a comment thread is prose; a listing links to its items).
+    """
+    prose = keep & (proba >= config.listing_prose_sure) & (tokens >= config.listing_prose_tokens)
+    if not len(tree.ids) or prose.any():
+        return keep
+    group, record, block = record_groups(tree, config.listing_min_records)
+    if not len(group):
+        return keep
+    size = int(tree.ids.max()) + 1
+    held = np.bincount(tree.ids, weights=tokens[tree.block_of_each()], minlength=size)
+    mass = np.bincount(group, weights=(tokens * proba)[block], minlength=size)
+    record_tokens = np.bincount(group, weights=tokens[block], minlength=size)
+    link_tokens = np.bincount(group, weights=(tokens * links)[block], minlength=size)
+    records = np.bincount(np.unique(group.astype(np.int64) * size + record) // size,
+                          minlength=size)
+    depth = np.zeros(size)
+    depth[tree.ids] = tree.depth_of_each()
+    deepest = np.zeros(len(keep))
+    np.maximum.at(deepest, block, depth[group])
+    nested = np.bincount(group, weights=tokens[block] * (depth[group] < deepest[block]),
+                         minlength=size)
+    eligible = ((record_tokens >= config.listing_min_record_tokens * np.maximum(records, 1))
+                & (nested <= config.listing_max_nested * record_tokens)
+                & (records > 0) & (held >= config.listing_min_share * tokens.sum())
+                & (link_tokens >= config.listing_min_link_density * record_tokens))
+    if not eligible.any():
+        return keep
+    best = int(np.argmax(np.where(eligible, mass, -1.0)))
+    rows = np.zeros(len(keep), dtype=bool)
+    rows[block[group == best]] = True
+    if tokens[keep & ~rows].sum() > config.listing_max_kept * record_tokens[best]:
+        return keep
+    return keep | (rows & (proba >= floor))
+
+
 def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
                 threshold: float, config: Config, code: np.ndarray | None = None,
                 links: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """One page's content decision and the cut it used: the threshold, or the page's own
     lower cut (`config.page_cut_floor`), plus the main region (`config.region_floor`), then
     code blocks beside kept ones (`config.code_floor`, where `code` marks them), then the
-    runs between kept blocks (`config.gap_floor`, where `links` gives link densities)."""
+    runs between kept blocks (`config.gap_floor`, where `links` gives link densities), then
+    a listing's records on a page with little else kept (`config.listing_floor`, with
+    `links`)."""
     cut = page_cut(proba, tokens, threshold, config.page_cut_floor)
     keep = proba >= cut
     if config.region_floor is not None and config.region_floor < cut:
@@ -280,6 +357,12 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
                              "pass them, or set Config.gap_floor=None")
         keep = gap_pass(keep, proba, tokens, tree, links, config.gap_floor,
                         config.gap_max_link_density, config.region_share)
+    if links is not None and config.listing_floor is not None:
+        if tree is None or tree.paths is None:
+            raise ModelError("the listing pass needs the blocks' containers and tag paths "
+                             "(blocks.containers); pass them, or set "
+                             "Config.listing_floor=None")
+        keep = listing_pass(keep, proba, tokens, tree, links, config.listing_floor, config)
     return keep, cut
 
 

@@ -432,11 +432,21 @@ def test_no_gap_flag_turns_the_gap_pass_off(fixtures, capsys, monkeypatch):
         assert kept[0] < i < kept[-1] and gap["blocks"][i]["probability"] >= GAP_FLOOR
 
 
+def test_no_listing_flag_turns_the_listing_pass_off(fixtures, capsys, monkeypatch):
+    from boilerplate.config import LISTING_FLOOR
+
+    listing, plain, seen = _extract_with_and_without("--no-listing", fixtures, capsys,
+                                                     monkeypatch)
+    assert [config.listing_floor for config, _ in seen] == [LISTING_FLOOR, None]
+    # The fixture is an article: its teaser lists stay out with the pass on.
+    assert _content(listing) == _content(plain)
+
+
 def test_no_region_flag_turns_the_region_pass_off(fixtures, capsys, monkeypatch):
     from boilerplate.config import REGION_FLOOR
 
-    region, plain, seen = _extract_with_and_without(("--no-region", "--no-gap"), fixtures,
-                                                    capsys, monkeypatch)
+    region, plain, seen = _extract_with_and_without(("--no-region", "--no-gap", "--no-listing"),
+                                                    fixtures, capsys, monkeypatch)
     assert [(config.region_floor, tree is not None) for config, tree in seen] == [
         (REGION_FLOOR, True), (None, False)]
     trim = seen[0][0].region_trim

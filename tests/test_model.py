@@ -489,3 +489,122 @@ def test_link_rows_read_the_link_density_column():
     X = np.array([[5.0, 0.25], [3.0, 1.0]])
     assert model.link_rows(X).tolist() == [0.25, 1.0]
     assert Model(estimator=None, feature_names=("n_tokens",)).link_rows(X) is None
+
+
+def _listing_page():
+    """The job listing fixture's blocks and containers, with the probabilities a model
+    taught on articles gives it: the job records low, a small footer line kept."""
+    from boilerplate.blocks import containers, segment
+    from boilerplate.parse import parse
+    from boilerplate.text import tokens as tokens_of
+
+    from .conftest import FIXTURES
+
+    blocks = segment(parse((FIXTURES / "en_listing.html").read_bytes()))
+    tokens = np.array([float(len(tokens_of(b.text))) for b in blocks])
+    links = np.array([b.anchor_chars / max(len(b.text.replace(" ", "")), 1) for b in blocks])
+    proba = np.full(len(blocks), 0.005)
+    records = np.array([b.tag in ("h2", "div") for b in blocks])
+    proba[records] = np.where(links[records] > 0.5, 0.2, 0.03)
+    proba[[b.text == "Remote Python jobs" for b in blocks]] = 0.3
+    proba[[b.text.startswith("©") for b in blocks]] = 0.6
+    return blocks, containers(blocks), proba, tokens, links, records
+
+
+def test_record_groups_find_siblings_built_alike():
+    from boilerplate.model import record_groups
+
+    blocks, tree, _, _, _, records = _listing_page()
+    group, record, block = record_groups(tree, min_records=4)
+    by_group = {int(g): sorted(block[group == g].tolist()) for g in np.unique(group)}
+    # The menu (5 items), the job list (6 records of 3 blocks) and the footer list (4
+    # items) are the groups; no container with fewer alike children is one.
+    assert sorted(len(rows) for rows in by_group.values()) == [4, 5, 18]
+    job_list = next(g for g, rows in by_group.items() if len(rows) == 18)
+    assert by_group[job_list] == np.flatnonzero(records).tolist()
+    assert len(np.unique(record[group == job_list])) == 6
+    assert [blocks[i].text for i in by_group[job_list][:3]] == [
+        "Backend Engineer, Payments", "Tidewater Finance",
+        "Remote, Europe \u00b7 Full-time \u00b7 3 days ago"]
+    assert not len(record_groups(tree, min_records=7)[0])
+
+
+def test_listing_pass_keeps_the_records_of_a_page_with_little_else():
+    from boilerplate.model import listing_pass
+
+    blocks, tree, proba, tokens, links, records = _listing_page()
+    keep = proba >= 0.5
+    out = listing_pass(keep, proba, tokens, tree, links, 0.01, DEFAULT_CONFIG)
+    # Every job record is added; the menu, the heading, the pager and the footer list are
+    # not; the footer line stays kept.
+    assert out.tolist() == (keep | records).tolist()
+    # Records below the floor stay out.
+    floor = listing_pass(keep, proba, tokens, tree, links, 0.1, DEFAULT_CONFIG)
+    assert floor.tolist() == (keep | (records & (proba >= 0.1))).tolist()
+
+
+def test_listing_pass_stays_off_where_the_page_has_content_of_its_own():
+    from boilerplate.model import listing_pass
+
+    blocks, tree, proba, tokens, links, records = _listing_page()
+    heading = [b.text == "Remote Python jobs" for b in blocks].index(True)
+    # A sure block of prose outside the records: the page is an article with teasers.
+    prose_proba, prose_tokens = proba.copy(), tokens.copy()
+    prose_proba[heading], prose_tokens[heading] = 0.9, 25
+    keep = prose_proba >= 0.5
+    assert listing_pass(keep, prose_proba, prose_tokens, tree, links, 0.01,
+                        DEFAULT_CONFIG).tolist() == keep.tolist()
+    # Unsure kept blocks outside holding more than listing_max_kept of the records' tokens.
+    much = tokens.copy()
+    much[-1] = DEFAULT_CONFIG.listing_max_kept * tokens[records].sum() + 1
+    keep = proba >= 0.5
+    assert listing_pass(keep, proba, much, tree, links, 0.01,
+                        DEFAULT_CONFIG).tolist() == keep.tolist()
+    # Records without links are a comment thread, not a listing.
+    assert listing_pass(keep, proba, tokens, tree, np.zeros(len(blocks)), 0.01,
+                        DEFAULT_CONFIG).tolist() == keep.tolist()
+    # Records shorter than listing_min_record_tokens are an archive's or a blogroll's links.
+    short = replace(DEFAULT_CONFIG, listing_min_record_tokens=tokens[records].sum() / 6 + 1)
+    assert listing_pass(keep, proba, tokens, tree, links, 0.01, short).tolist() == (
+        keep.tolist())
+
+
+SIDEBAR = """<html><body><div class="post"><img src="/cat.jpg" alt="">
+<p>Posted by Ann at 9:14 PM</p></div><div id="sidebar">{}</div></body></html>""".format(
+    "".join(f'<div class="widget"><h2>{title}</h2><ul>'
+            + "".join(f'<li><a href="/{i}">{title} link number {i}</a></li>' for i in range(5))
+            + "</ul></div>" for title in ("Archive", "Blogroll", "Friends", "Labels")))
+
+
+def test_listing_pass_leaves_records_made_of_link_lists():
+    from boilerplate.blocks import containers, segment
+    from boilerplate.model import listing_pass
+    from boilerplate.parse import parse
+    from boilerplate.text import tokens as tokens_of
+
+    blocks = segment(parse(SIDEBAR))
+    tree = containers(blocks)
+    tokens = np.array([float(len(tokens_of(b.text))) for b in blocks])
+    links = np.array([1.0 if b.tag == "li" else 0.0 for b in blocks])
+    proba = np.full(len(blocks), 0.1)
+    keep = np.zeros(len(blocks), dtype=bool)
+    # The sidebar's widgets are four records built alike, but each is mostly a list of its
+    # own: a page of widgets, not a listing.
+    assert listing_pass(keep, proba, tokens, tree, links, 0.01, DEFAULT_CONFIG).tolist() == (
+        keep.tolist())
+    loose = replace(DEFAULT_CONFIG, listing_max_nested=1.0)
+    assert listing_pass(keep, proba, tokens, tree, links, 0.01, loose).any()
+
+
+def test_decide_page_runs_the_listing_pass_where_link_densities_are_given():
+    from boilerplate.model import decide_page
+
+    _, tree, proba, tokens, links, records = _listing_page()
+    on = replace(DEFAULT_CONFIG, region_floor=None, gap_floor=None)
+    assert decide_page(proba, tokens, tree, 0.5, on, None, links)[0].tolist() == (
+        (proba >= 0.5) | records).tolist()
+    off = replace(on, listing_floor=None)
+    assert decide_page(proba, tokens, tree, 0.5, off, None, links)[0].tolist() == (
+        proba >= 0.5).tolist()
+    with pytest.raises(ModelError, match="listing_floor=None"):
+        decide_page(proba, tokens, None, 0.5, on, None, links)
