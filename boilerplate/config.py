@@ -172,7 +172,7 @@ class Config:
     than this share of the group's records: the page has content of its own."""
     listing_prose_tokens: int = 20
     """A kept block with this many tokens or more ..."""
-    listing_prose_sure: float = 0.8
+    listing_prose_sure: float = 0.75
     """... and at least this probability is an article's prose: the listing pass stays off."""
     site_templates: bool = False
     """Treat the pages of a run as one batch and drop blocks whose text recurs on other pages
