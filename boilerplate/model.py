@@ -295,8 +295,10 @@ def listing_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: 
     (`record_groups`) carry the most probability-weighted tokens, holding
     `config.listing_min_share` of the page's tokens or more, with
     `config.listing_min_record_tokens` tokens a record on average (an archive's month links
-    and a blogroll's names are shorter) and `config.listing_min_link_density` of its tokens
-    in links (a comment thread is prose; a listing links to its items).
+    and a blogroll's names are shorter), `config.listing_min_link_density` of its tokens in
+    links (a comment thread is prose; a listing links to its items) and at most
+    `config.listing_max_nested` of them in record groups nested in its records (a sidebar
+    whose widgets are link lists).
     """
     prose = keep & (proba >= config.listing_prose_sure) & (tokens >= config.listing_prose_tokens)
     if not len(tree.ids) or prose.any():
@@ -319,7 +321,7 @@ def listing_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: 
                          minlength=size)
     eligible = ((record_tokens >= config.listing_min_record_tokens * np.maximum(records, 1))
                 & (nested <= config.listing_max_nested * record_tokens)
-                & (records > 0) & (held >= config.listing_min_share * tokens.sum())
+                & (held >= config.listing_min_share * tokens.sum())
                 & (link_tokens >= config.listing_min_link_density * record_tokens))
     if not eligible.any():
         return keep
