@@ -72,7 +72,7 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-listing", action="store_true",
                         help="turn off the listing pass, which, on a page with no article "
                              "and little else kept, keeps the records of its likeliest group "
-                             "of sibling records built alike and mostly links, down to "
+                             "of sibling records built alike and partly links, down to "
                              f"probability {LISTING_FLOOR} (a listing's items)")
     parser.add_argument("--no-learned-cut", action="store_true",
                         help="keep the model's threshold on every page, even where the model "
