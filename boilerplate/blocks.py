@@ -122,6 +122,17 @@ class Containers(NamedTuple):
         """For each entry of `ids`, its depth below the root (the root is 0)."""
         return np.arange(len(self.ids)) - np.repeat(self.starts[:-1], self.lengths)
 
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """For each container id, the sum of `values` (one per block) over the blocks in it:
+        the one bincount behind every per-container total the decision passes need."""
+        return np.bincount(self.ids, weights=values[self.block_of_each()])
+
+    def depths(self) -> np.ndarray:
+        """Each container id's depth below the root, aligned with `sums`."""
+        depth = np.zeros(int(self.ids.max()) + 1 if len(self.ids) else 0)
+        depth[self.ids] = self.depth_of_each()
+        return depth
+
 
 def containers(blocks: Sequence[Block], paths: bool = True) -> Containers:
     """The container ids of every block, flattened once for bincount-style tree statistics,

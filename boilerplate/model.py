@@ -179,16 +179,11 @@ def main_region(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: C
     mass = tokens * proba * keep
     if mass.sum() <= 0:
         return None
-    owner = tree.block_of_each()
-    ids = tree.ids
-    held = np.bincount(ids, weights=mass[owner])
-    depth = np.zeros(len(held))
-    depth[ids] = tree.depth_of_each()
-    eligible = held >= share * mass.sum()
-    main = int(np.argmax(np.where(eligible, depth, -1.0)))
+    held, depth = tree.sums(mass), tree.depths()
+    main = int(np.argmax(np.where(held >= share * mass.sum(), depth, -1.0)))
     if depth[main] < REGION_MIN_DEPTH:
         return None
-    return np.bincount(owner[ids == main], minlength=len(keep)) > 0
+    return np.bincount(tree.block_of_each()[tree.ids == main], minlength=len(keep)) > 0
 
 
 def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
@@ -306,15 +301,13 @@ def listing_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: 
     group, record, block = record_groups(tree, config.listing_min_records)
     if not len(group):
         return keep
-    size = int(tree.ids.max()) + 1
-    held = np.bincount(tree.ids, weights=tokens[tree.block_of_each()], minlength=size)
+    held, depth = tree.sums(tokens), tree.depths()
+    size = len(held)
     mass = np.bincount(group, weights=(tokens * proba)[block], minlength=size)
     record_tokens = np.bincount(group, weights=tokens[block], minlength=size)
     link_tokens = np.bincount(group, weights=(tokens * links)[block], minlength=size)
     records = np.bincount(np.unique(group.astype(np.int64) * size + record) // size,
                           minlength=size)
-    depth = np.zeros(size)
-    depth[tree.ids] = tree.depth_of_each()
     deepest = np.zeros(len(keep))
     np.maximum.at(deepest, block, depth[group])
     nested = np.bincount(group, weights=tokens[block] * (depth[group] < deepest[block]),

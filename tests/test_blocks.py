@@ -148,3 +148,20 @@ def test_consent_flags_on_body_or_a_page_wrapper_do_not_hide_the_page():
                "</article></div></body>")
     assert texts(f"<html>{body}</html>") == [ARTICLE]
     assert texts(f"<html>{wrapper}</html>") == [ARTICLE]
+
+
+def test_containers_sum_block_values_and_know_their_depths():
+    import numpy as np
+
+    from boilerplate.blocks import containers
+
+    blocks = segment(parse("<body><div><p>one two</p><p>three</p></div><p>four</p></body>"))
+    tree = containers(blocks)
+    totals = tree.sums(np.array([2.0, 1.0, 1.0]))
+    depths = tree.depths()
+    # <html> and <body> hold all three blocks; the div the first two; each <p> its own.
+    body, div = tree.ids[tree.starts[0] + 1], tree.ids[tree.starts[0] + 2]
+    assert (totals[0], totals[body], totals[div]) == (4.0, 4.0, 3.0)
+    assert (depths[0], depths[body], depths[div]) == (0, 1, 2)
+    assert [totals[tree.ids[end - 1]] for end in tree.starts[1:]] == [2.0, 1.0, 1.0]
+    assert [depths[tree.ids[end - 1]] for end in tree.starts[1:]] == [3, 3, 2]
