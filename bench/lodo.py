@@ -3,8 +3,8 @@
 Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
                             [--without SET,...] [--extra SET,...] [--page-cut] [--no-region]
-                            [--no-gap] [--no-listing] [--reuse-models] [--learned-cut]
-                            [--no-learned-cut]
+                            [--no-gap] [--no-listing] [--no-fill] [--reuse-models]
+                            [--learned-cut] [--no-learned-cut]
                             [--page-weight-power P] [--max-features F] [--no-lexicon]
                             [--sweep]
 
@@ -50,6 +50,7 @@ import numpy as np
 from boilerplate import __version__
 from boilerplate.config import (
     DEFAULT_CONFIG,
+    FILL_FLOOR,
     GAP_FLOOR,
     LISTING_FLOOR,
     PAGE_CUT_FLOOR,
@@ -102,8 +103,9 @@ def cache_key() -> str:
 
 
 def add_decision_flags(ap: argparse.ArgumentParser) -> None:
-    """--page-cut, --no-region, --no-gap and --no-listing: the extractor's decision passes
-    (per-page cut opt-in, main region, gap and listing passes on by default)."""
+    """--page-cut, --no-region, --no-gap, --no-listing and --no-fill: the extractor's
+    decision passes (per-page cut opt-in, main region, gap, listing and fill passes on by
+    default)."""
     ap.add_argument("--page-cut", action="store_true",
                     help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
     ap.add_argument("--no-region", action="store_true",
@@ -112,6 +114,8 @@ def add_decision_flags(ap: argparse.ArgumentParser) -> None:
                     help="turn off the gap pass (model.gap_pass), on by default")
     ap.add_argument("--no-listing", action="store_true",
                     help="turn off the listing pass (model.listing_pass), on by default")
+    ap.add_argument("--no-fill", action="store_true",
+                    help="turn off the fill pass (model.fill_pass), on by default")
     ap.add_argument("--no-learned-cut", action="store_true",
                     help="keep the model's threshold on every page (Model.cut_model unused)")
     ap.add_argument("--site-templates", action="store_true",
@@ -124,6 +128,7 @@ def decision_config(args: argparse.Namespace) -> Config:
                    region_floor=None if args.no_region else REGION_FLOOR,
                    gap_floor=None if args.no_gap else GAP_FLOOR,
                    listing_floor=None if args.no_listing else LISTING_FLOOR,
+                   fill_floor=None if args.no_fill else FILL_FLOOR,
                    cut_margin=None if args.no_learned_cut else DEFAULT_CONFIG.cut_margin,
                    site_templates=args.site_templates)
 
@@ -133,6 +138,7 @@ def decision_name(args: argparse.Namespace) -> str:
     passes += [] if args.no_region else [f"main region down to {REGION_FLOOR}"]
     passes += [] if args.no_gap else [f"gaps between kept blocks down to {GAP_FLOOR}"]
     passes += [] if args.no_listing else [f"a listing's records down to {LISTING_FLOOR}"]
+    passes += [] if args.no_fill else [f"an unsure page's main region down to {FILL_FLOOR}"]
     passes += [] if args.no_learned_cut else ["learned page cut where the model has one"]
     passes += ["site templates"] if args.site_templates else []
     return " and ".join(passes) or "fixed threshold"

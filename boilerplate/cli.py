@@ -16,6 +16,7 @@ from . import __version__
 from .blocks import segment
 from .config import (
     DEFAULT_CONFIG,
+    FILL_FLOOR,
     GAP_FLOOR,
     LISTING_FLOOR,
     PAGE_CUT_FLOOR,
@@ -45,10 +46,11 @@ def _config(args: argparse.Namespace) -> Config:
     region = None if getattr(args, "no_region", False) else REGION_FLOOR
     gap = None if getattr(args, "no_gap", False) else GAP_FLOOR
     listing = None if getattr(args, "no_listing", False) else LISTING_FLOOR
+    fill = None if getattr(args, "no_fill", False) else FILL_FLOOR
     margin = None if getattr(args, "no_learned_cut", False) else DEFAULT_CONFIG.cut_margin
     return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks,
                    page_cut_floor=floor, region_floor=region, gap_floor=gap,
-                   listing_floor=listing,
+                   listing_floor=listing, fill_floor=fill,
                    cut_margin=margin,
                    site_templates=getattr(args, "site_templates", False))
 
@@ -74,6 +76,11 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              "and little else kept, keeps the records of its likeliest group "
                              "of sibling records built alike and partly links, down to "
                              f"probability {LISTING_FLOOR} (a listing's items)")
+    parser.add_argument("--no-fill", action="store_true",
+                        help="turn off the fill pass, which, on a page the model is unsure of "
+                             "throughout, keeps every block of the main region down to "
+                             f"probability {FILL_FLOOR}, but for links (a manual's entries, a "
+                             "forum's replies)")
     parser.add_argument("--no-learned-cut", action="store_true",
                         help="keep the model's threshold on every page, even where the model "
                              "learned which cut suits a page (models trained with it move a "

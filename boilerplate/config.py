@@ -81,6 +81,8 @@ GAP_FLOOR = 0.1
 """The gap pass's floor (on by default, `--no-gap` turns it off)."""
 LISTING_FLOOR = 0.01
 """The listing pass's floor (on by default, `--no-listing` turns it off)."""
+FILL_FLOOR = 0.02
+"""The fill pass's floor (on by default, `--no-fill` turns it off)."""
 
 
 CUT_GRID: tuple[float, ...] = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
@@ -174,6 +176,22 @@ class Config:
     """A kept block with this many tokens or more ..."""
     listing_prose_sure: float = 0.75
     """... and at least this probability is an article's prose: the listing pass stays off."""
+    fill_floor: float | None = FILL_FLOOR
+    """On a page the model is unsure of throughout, every block of the main region down to
+    this probability is kept, but for links (`model.fill_pass`): a manual's entries, a
+    forum's replies, a service page's sections, which a model taught mostly on news rates
+    low however they are built; None turns the pass off."""
+    fill_sure: float = 0.9
+    """A kept block at this probability or above is one the model is sure of ..."""
+    fill_max_sure_share: float = 0.4
+    """... and a page whose sure blocks hold more than this share of the kept tokens is one
+    the model is sure of (a news article): the fill pass leaves it alone."""
+    fill_min_blocks: int = 2
+    """The region the fill pass fills holds at least this many blocks: one kept paragraph's
+    own element is no region."""
+    fill_max_link_density: float = 0.5
+    """The fill pass leaves a block with at least this link density out: a manual's
+    "previous / next" and "see also" links sit in its main region too."""
     site_templates: bool = False
     """Treat the pages of a run as one batch and drop blocks whose text recurs on other pages
     of the same site (`templates`): menus, footers and teasers that one page alone cannot

@@ -61,7 +61,8 @@ class Extractor:
             warnings.warn("page has no visible text (a script-only page, a frameset, or an "
                           "empty body)", BoilerplateWarning, stacklevel=2)
         regions = any(floor is not None for floor in (
-            self.config.region_floor, self.config.gap_floor, self.config.listing_floor))
+            self.config.region_floor, self.config.gap_floor, self.config.listing_floor,
+            self.config.fill_floor))
         tree = containers(blocks) if regions else None
         features = featurize(blocks, self.config, doc.title, tree, self.model.lexicon)
         scores = self.model.predict_proba(features)

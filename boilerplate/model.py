@@ -172,15 +172,18 @@ def learned_cuts(cut_model: object, proba: np.ndarray, tokens: np.ndarray,
 
 
 def main_region(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
-                share: float) -> np.ndarray | None:
+                share: float, min_blocks: int = 1) -> np.ndarray | None:
     """Which blocks lie inside the page's main region: the deepest container holding `share`
-    of the kept blocks' probability-weighted tokens; None where nothing is kept or that
-    container is the whole page (<html> or <body>)."""
+    of the kept blocks' probability-weighted tokens, and at least `min_blocks` blocks; None
+    where nothing is kept or that container is the whole page (<html> or <body>)."""
     mass = tokens * proba * keep
     if mass.sum() <= 0:
         return None
     held, depth = tree.sums(mass), tree.depths()
-    main = int(np.argmax(np.where(held >= share * mass.sum(), depth, -1.0)))
+    wide = held >= share * mass.sum()
+    if min_blocks > 1:
+        wide &= tree.sums(np.ones(len(keep))) >= min_blocks
+    main = int(np.argmax(np.where(wide, depth, -1.0)))
     if depth[main] < REGION_MIN_DEPTH:
         return None
     return np.bincount(tree.block_of_each()[tree.ids == main], minlength=len(keep)) > 0
@@ -326,6 +329,30 @@ def listing_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: 
     return keep | (rows & (proba >= floor))
 
 
+def fill_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Containers,
+              links: np.ndarray, floor: float, config: Config) -> np.ndarray:
+    """`keep` plus every block of the main region (`main_region`, holding at least
+    `config.fill_min_blocks` blocks) down to `floor` with link density below
+    `config.fill_max_link_density`, on a page the model is unsure of throughout: its blocks
+    at `config.fill_sure` or above hold at most `config.fill_max_sure_share` of the kept
+    tokens.
+
+    A manual's entries, a forum's replies and a service page's sections are rated low by a
+    model taught mostly on news, however they are built, so neither a shared tag path (the
+    region pass) nor an enclosing pair of kept blocks (the gap pass) finds them all; but
+    the region where the model's best guesses sit holds them. A page whose article the
+    model is sure of keeps its captions, bylines and boxes out.
+    """
+    kept = tokens[keep].sum()
+    if kept <= 0 or tokens[keep & (proba >= config.fill_sure)].sum() > (
+            config.fill_max_sure_share * kept):
+        return keep
+    inside = main_region(proba, tokens, keep, tree, config.region_share, config.fill_min_blocks)
+    if inside is None:
+        return keep
+    return keep | (inside & (proba >= floor) & (links < config.fill_max_link_density))
+
+
 def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
                 threshold: float, config: Config, code: np.ndarray | None = None,
                 links: np.ndarray | None = None) -> tuple[np.ndarray, float]:
@@ -334,7 +361,8 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
     code blocks beside kept ones (`config.code_floor`, where `code` marks them), then the
     runs between kept blocks (`config.gap_floor`, where `links` gives link densities), then
     a listing's records on a page with little else kept (`config.listing_floor`, with
-    `links`)."""
+    `links`), then the main region of a page the model is unsure of throughout
+    (`config.fill_floor`, with `links`)."""
     cut = page_cut(proba, tokens, threshold, config.page_cut_floor)
     keep = proba >= cut
     if config.region_floor is not None and config.region_floor < cut:
@@ -358,6 +386,11 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
                              "(blocks.containers); pass them, or set "
                              "Config.listing_floor=None")
         keep = listing_pass(keep, proba, tokens, tree, links, config.listing_floor, config)
+    if links is not None and config.fill_floor is not None:
+        if tree is None:
+            raise ModelError("the fill pass needs the blocks' containers (blocks.containers); "
+                             "pass them, or set Config.fill_floor=None")
+        keep = fill_pass(keep, proba, tokens, tree, links, config.fill_floor, config)
     return keep, cut
 
 

@@ -442,10 +442,20 @@ def test_no_listing_flag_turns_the_listing_pass_off(fixtures, capsys, monkeypatc
     assert _content(listing) == _content(plain)
 
 
+def test_no_fill_flag_turns_the_fill_pass_off(fixtures, capsys, monkeypatch):
+    from boilerplate.config import FILL_FLOOR
+
+    fill, plain, seen = _extract_with_and_without("--no-fill", fixtures, capsys, monkeypatch)
+    assert [config.fill_floor for config, _ in seen] == [FILL_FLOOR, None]
+    # The fixture is an article the model is sure of: the pass leaves it alone.
+    assert _content(fill) == _content(plain)
+
+
 def test_no_region_flag_turns_the_region_pass_off(fixtures, capsys, monkeypatch):
     from boilerplate.config import REGION_FLOOR
 
-    region, plain, seen = _extract_with_and_without(("--no-region", "--no-gap", "--no-listing"),
+    region, plain, seen = _extract_with_and_without(("--no-region", "--no-gap", "--no-listing",
+                                                     "--no-fill"),
                                                     fixtures, capsys, monkeypatch)
     assert [(config.region_floor, tree is not None) for config, tree in seen] == [
         (REGION_FLOOR, True), (None, False)]

@@ -608,3 +608,86 @@ def test_decide_page_runs_the_listing_pass_where_link_densities_are_given():
         proba >= 0.5).tolist()
     with pytest.raises(ModelError, match="listing_floor=None"):
         decide_page(proba, tokens, None, 0.5, on, None, links)
+
+
+def _manual_page():
+    """The manual fixture's blocks and containers, with the probabilities a model taught
+    mostly on news gives a manual: its intro kept, its entries low, its menus lower."""
+    from boilerplate.blocks import containers, segment
+    from boilerplate.parse import parse
+    from boilerplate.text import tokens as tokens_of
+
+    from .conftest import FIXTURES
+
+    blocks = segment(parse((FIXTURES / "en_manual.html").read_bytes()))
+    tokens = np.array([float(len(tokens_of(b.text))) for b in blocks])
+    links = np.array([b.anchor_chars / max(len(b.text.replace(" ", "")), 1) for b in blocks])
+    by_tag = {"h1": 0.3, "h2": 0.05, "pre": 0.05, "dt": 0.03, "dd": 0.1, "li": 0.01}
+    proba = np.array([by_tag.get(b.tag, 0.2) for b in blocks])
+    proba[[b.text.startswith("Copies tide tables") for b in blocks]] = 0.7
+    proba[[b.text.startswith("tide-read,") for b in blocks]] = 0.04
+    entries = np.array([b.tag in ("h1", "h2", "pre", "dt", "dd") or b.text.startswith(
+        "Copies tide tables") for b in blocks])
+    return blocks, containers(blocks), proba, tokens, links, entries
+
+
+def test_main_region_holds_at_least_min_blocks():
+    from boilerplate.model import main_region
+
+    blocks, tree, proba, tokens, _, entries = _manual_page()
+    keep = proba >= 0.5
+    # One kept paragraph: the deepest container holding its weight is its own element.
+    assert main_region(proba, tokens, keep, tree, 0.75).tolist() == keep.tolist()
+    # Asked for two blocks, the region is the section the paragraph opens.
+    region = main_region(proba, tokens, keep, tree, 0.75, min_blocks=2)
+    assert [blocks[i].text for i in np.flatnonzero(region)][-1] == "tide-read, tide-plot"
+    assert region.tolist() == (entries | np.array(
+        [b.text == "tide-read, tide-plot" for b in blocks])).tolist()
+
+
+def test_fill_pass_keeps_an_unsure_pages_main_region_but_for_links():
+    from boilerplate.model import fill_pass
+
+    blocks, tree, proba, tokens, links, entries = _manual_page()
+    keep = proba >= 0.5
+    out = fill_pass(keep, proba, tokens, tree, links, 0.02, DEFAULT_CONFIG)
+    # The title, headings, synopsis and option entries join the intro; the "see also"
+    # links, the contents sidebar and the footer stay out.
+    assert out.tolist() == entries.tolist()
+    # Blocks below the floor stay out.
+    floor = fill_pass(keep, proba, tokens, tree, links, 0.04, DEFAULT_CONFIG)
+    assert floor.tolist() == (entries & (proba >= 0.04)).tolist()
+
+
+def test_fill_pass_leaves_a_page_the_model_is_sure_of():
+    from boilerplate.model import fill_pass
+
+    blocks, tree, proba, tokens, links, entries = _manual_page()
+    # Its kept text sure: an article, whose captions and bylines the region holds too.
+    sure = proba.copy()
+    sure[proba == 0.7] = DEFAULT_CONFIG.fill_sure
+    keep = sure >= 0.5
+    assert fill_pass(keep, sure, tokens, tree, links, 0.02, DEFAULT_CONFIG).tolist() == (
+        keep.tolist())
+    # A region of one block (the kept paragraph's own element) has nothing to fill.
+    one = replace(DEFAULT_CONFIG, fill_min_blocks=1)
+    keep = proba >= 0.5
+    assert fill_pass(keep, proba, tokens, tree, links, 0.02, one).tolist() == keep.tolist()
+    # Nothing kept: no region.
+    none = np.zeros(len(blocks), dtype=bool)
+    assert not fill_pass(none, proba, tokens, tree, links, 0.02, DEFAULT_CONFIG).any()
+
+
+def test_decide_page_runs_the_fill_pass_where_link_densities_are_given():
+    from boilerplate.model import decide_page
+
+    _, tree, proba, tokens, links, entries = _manual_page()
+    on = replace(DEFAULT_CONFIG, region_floor=None, gap_floor=None, listing_floor=None,
+                 code_floor=None)
+    assert decide_page(proba, tokens, tree, 0.5, on, None, links)[0].tolist() == (
+        entries.tolist())
+    off = replace(on, fill_floor=None)
+    assert decide_page(proba, tokens, tree, 0.5, off, None, links)[0].tolist() == (
+        proba >= 0.5).tolist()
+    with pytest.raises(ModelError, match="fill_floor=None"):
+        decide_page(proba, tokens, None, 0.5, on, None, links)
