@@ -50,7 +50,8 @@ def decide(model: Model, pages: PageSet, threshold: float | None = None,
                                              config))
     thresholds = model.page_thresholds(proba, pages.X, pages.page_starts, config, threshold)
     keep = kept_rows(proba, model.block_tokens(pages.X), pages.page_starts, thresholds, config,
-                     pages.trees, model.code_rows(pages.X), model.link_rows(pages.X))
+                     pages.trees, model.code_rows(pages.X), model.link_rows(pages.X),
+                     model.repeat_rows(pages.X))
     return proba, keep
 
 

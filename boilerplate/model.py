@@ -35,6 +35,9 @@ CODE_COLUMN = "tag_pre"
 """The feature column that marks a code block (`Model.code_rows`, `code_pass`)."""
 LINK_COLUMN = "link_density"
 """The feature column of a block's link density (`Model.link_rows`, `gap_pass`)."""
+REPEAT_COLUMN = "repeats"
+"""The feature column of how often a block's text recurs on its page, as log(count)
+(`Model.repeat_rows`, `fill_pass`)."""
 FILE_MODE = 0o644
 """Model files are data to share, not secrets (mkstemp would leave them owner-only)."""
 CUT_STEP = 0.05
@@ -330,18 +333,21 @@ def listing_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: 
 
 
 def fill_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Containers,
-              links: np.ndarray, floor: float, config: Config) -> np.ndarray:
+              links: np.ndarray, floor: float, config: Config,
+              repeated: np.ndarray | None = None) -> np.ndarray:
     """`keep` plus every block of the main region (`main_region`, holding at least
     `config.fill_min_blocks` blocks) down to `floor` with link density below
-    `config.fill_max_link_density`, on a page the model is unsure of throughout: its blocks
-    at `config.fill_sure` or above hold at most `config.fill_max_sure_share` of the kept
-    tokens.
+    `config.fill_max_link_density`, and not `repeated` on the page, on a page the model is
+    unsure of throughout: its blocks at `config.fill_sure` or above hold at most
+    `config.fill_max_sure_share` of the kept tokens.
 
     A manual's entries, a forum's replies and a service page's sections are rated low by a
     model taught mostly on news, however they are built, so neither a shared tag path (the
     region pass) nor an enclosing pair of kept blocks (the gap pass) finds them all; but
     the region where the model's best guesses sit holds them. A page whose article the
-    model is sure of keeps its captions, bylines and boxes out.
+    model is sure of keeps its captions, bylines and boxes out. Text the page repeats (a
+    thread's first post shown again above it, a poll's answers, a signature) is not the
+    region's content.
     """
     kept = tokens[keep].sum()
     if kept <= 0 or tokens[keep & (proba >= config.fill_sure)].sum() > (
@@ -350,19 +356,23 @@ def fill_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Con
     inside = main_region(proba, tokens, keep, tree, config.region_share, config.fill_min_blocks)
     if inside is None:
         return keep
-    return keep | (inside & (proba >= floor) & (links < config.fill_max_link_density))
+    add = inside & (proba >= floor) & (links < config.fill_max_link_density)
+    if repeated is not None:
+        add &= ~repeated
+    return keep | add
 
 
 def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
                 threshold: float, config: Config, code: np.ndarray | None = None,
-                links: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                links: np.ndarray | None = None, repeated: np.ndarray | None = None
+                ) -> tuple[np.ndarray, float]:
     """One page's content decision and the cut it used: the threshold, or the page's own
     lower cut (`config.page_cut_floor`), plus the main region (`config.region_floor`), then
     code blocks beside kept ones (`config.code_floor`, where `code` marks them), then the
     runs between kept blocks (`config.gap_floor`, where `links` gives link densities), then
     a listing's records on a page with little else kept (`config.listing_floor`, with
     `links`), then the main region of a page the model is unsure of throughout
-    (`config.fill_floor`, with `links`)."""
+    (`config.fill_floor`, with `links`; blocks marked `repeated` on the page stay out)."""
     cut = page_cut(proba, tokens, threshold, config.page_cut_floor)
     keep = proba >= cut
     if config.region_floor is not None and config.region_floor < cut:
@@ -390,21 +400,23 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
         if tree is None:
             raise ModelError("the fill pass needs the blocks' containers (blocks.containers); "
                              "pass them, or set Config.fill_floor=None")
-        keep = fill_pass(keep, proba, tokens, tree, links, config.fill_floor, config)
+        keep = fill_pass(keep, proba, tokens, tree, links, config.fill_floor, config,
+                         repeated)
     return keep, cut
 
 
 def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
               threshold: float | np.ndarray, config: Config,
               trees: list[Containers] | None = None,
-              code: np.ndarray | None = None, links: np.ndarray | None = None
-              ) -> np.ndarray:
+              code: np.ndarray | None = None, links: np.ndarray | None = None,
+              repeated: np.ndarray | None = None) -> np.ndarray:
     """Content decision for many pages' blocks, each page deciding for itself.
 
     Page i is rows bounds[i]:bounds[i + 1] (PageSet.page_starts, which ends with the total),
     its containers are trees[i] and its threshold threshold[i] (or one for all); `code`
-    marks code blocks for the code pass and `links` gives link densities for the gap pass
-    (neither pass runs without them).
+    marks code blocks for the code pass, `links` gives link densities for the gap, listing
+    and fill passes (none of them runs without it) and `repeated` marks the blocks whose
+    text recurs on their page, which the fill pass leaves out.
     """
     keep = np.zeros(len(proba), dtype=bool)
     edges = np.asarray(bounds).tolist()
@@ -414,7 +426,8 @@ def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
         keep[start:end], _ = decide_page(proba[start:end], tokens[start:end], tree,
                                          float(thresholds[i]), config,
                                          None if code is None else code[start:end],
-                                         None if links is None else links[start:end])
+                                         None if links is None else links[start:end],
+                                         None if repeated is None else repeated[start:end])
     return keep
 
 
@@ -533,6 +546,13 @@ class Model:
         if LINK_COLUMN not in self.feature_names:
             return None
         return X[:, self.feature_names.index(LINK_COLUMN)]
+
+    def repeat_rows(self, X: np.ndarray) -> np.ndarray | None:
+        """Which rows' text recurs on their page, for the fill pass; None if the model has no
+        such column."""
+        if REPEAT_COLUMN not in self.feature_names:
+            return None
+        return X[:, self.feature_names.index(REPEAT_COLUMN)] > 0
 
     def predict_proba(self, features: FeatureMatrix) -> np.ndarray:
         """Probability that each block is content, for one page's features."""

@@ -491,6 +491,25 @@ def test_link_rows_read_the_link_density_column():
     assert Model(estimator=None, feature_names=("n_tokens",)).link_rows(X) is None
 
 
+def test_repeat_rows_mark_text_the_page_repeats():
+    from boilerplate.model import Model
+
+    model = Model(estimator=None, feature_names=("n_tokens", "repeats"))
+    X = np.array([[5.0, 0.0], [3.0, np.log(2.0)], [3.0, np.log(3.0)]])
+    assert model.repeat_rows(X).tolist() == [False, True, True]
+    assert Model(estimator=None, feature_names=("n_tokens",)).repeat_rows(X) is None
+    # On a real page: a poll's answer line shown under two questions recurs, the rest not.
+    from boilerplate.blocks import segment
+    from boilerplate.features import featurize
+    from boilerplate.parse import parse
+
+    features = featurize(segment(parse(
+        "<html><body><div><p>Was the article clear?</p><p>Agree Disagree Not sure</p>"
+        "<p>Was it long enough?</p><p>Agree Disagree Not sure</p></div></body></html>")))
+    page = Model(estimator=None, feature_names=features.names)
+    assert page.repeat_rows(features.values).tolist() == [False, True, False, True]
+
+
 def _listing_page():
     """The job listing fixture's blocks and containers, with the probabilities a model
     taught on articles gives it: the job records low, a small footer line kept."""
@@ -657,6 +676,11 @@ def test_fill_pass_keeps_an_unsure_pages_main_region_but_for_links():
     # Blocks below the floor stay out.
     floor = fill_pass(keep, proba, tokens, tree, links, 0.04, DEFAULT_CONFIG)
     assert floor.tolist() == (entries & (proba >= 0.04)).tolist()
+    # So do blocks whose text the page repeats (a poll's answers, a post shown twice),
+    # unless they were kept already.
+    repeated = np.array([b.tag in ("dd", "p") for b in blocks])
+    out = fill_pass(keep, proba, tokens, tree, links, 0.02, DEFAULT_CONFIG, repeated)
+    assert out.tolist() == (keep | (entries & ~repeated)).tolist()
 
 
 def test_fill_pass_leaves_a_page_the_model_is_sure_of():
