@@ -79,8 +79,8 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-fill", action="store_true",
                         help="turn off the fill pass, which, on a page the model is unsure of "
                              "throughout, keeps every block of the main region down to "
-                             f"probability {FILL_FLOOR}, but for links (a manual's entries, a "
-                             "forum's replies)")
+                             f"probability {FILL_FLOOR}, but for links and text the page "
+                             "repeats (a manual's entries, a forum's replies)")
     parser.add_argument("--no-learned-cut", action="store_true",
                         help="keep the model's threshold on every page, even where the model "
                              "learned which cut suits a page (models trained with it move a "

@@ -178,9 +178,9 @@ class Config:
     """... and at least this probability is an article's prose: the listing pass stays off."""
     fill_floor: float | None = FILL_FLOOR
     """On a page the model is unsure of throughout, every block of the main region down to
-    this probability is kept, but for links (`model.fill_pass`): a manual's entries, a
-    forum's replies, a service page's sections, which a model taught mostly on news rates
-    low however they are built; None turns the pass off."""
+    this probability is kept, but for links and text the page repeats (`model.fill_pass`):
+    a manual's entries, a forum's replies, a service page's sections, which a model taught
+    mostly on news rates low however they are built; None turns the pass off."""
     fill_sure: float = 0.9
     """A kept block at this probability or above is one the model is sure of ..."""
     fill_max_sure_share: float = 0.4
