@@ -393,9 +393,9 @@ def _extract_with_and_without(flags, fixtures, capsys, monkeypatch):
     seen = []
     real = extract_module.decide_page
 
-    def spy(proba, tokens, tree, threshold, config, code=None, links=None):
+    def spy(proba, tokens, tree, threshold, config, code=None, links=None, repeated=None):
         seen.append((config, tree))
-        return real(proba, tokens, tree, threshold, config, code, links)
+        return real(proba, tokens, tree, threshold, config, code, links, repeated)
 
     monkeypatch.setattr(extract_module, "decide_page", spy)
     page = str(fixtures / "en_news.html")
