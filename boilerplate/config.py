@@ -140,6 +140,15 @@ class Config:
     region_trim: float | None = 0.6
     """The region pass drops kept blocks below this probability that lie outside the main
     region (comments, teasers and boxes beside the article); None keeps them."""
+    region_article_tokens: float | None = 100.0
+    """A page whose kept blocks at `region_article_sure` or above hold this many tokens has
+    an article the model is sure of; the region pass then also drops the kept blocks below
+    `region_trim` that come before that article outside its own region (the deepest
+    container holding `region_share` of the sure blocks' weight): a news feed or a teaser
+    column laid out ahead of the story, which can outweigh it and so widen the main region
+    around both. None turns this off."""
+    region_article_sure: float = 0.9
+    """The probability at which a kept block counts towards that article."""
     code_floor: float | None = CODE_FLOOR
     """A code block (`<pre>`) next to a kept block is kept down to this probability
     (`model.code_pass`): a manual's examples, which a model that learned mostly from news

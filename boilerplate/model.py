@@ -194,7 +194,8 @@ def main_region(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: C
 
 def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
                 floor: float, share: float, sure: float, trim: float | None,
-                majority: float = 0.0) -> np.ndarray:
+                majority: float = 0.0, article_sure: float = 1.0,
+                article_tokens: float | None = None) -> np.ndarray:
     """`keep` plus the blocks at or above `floor` that sit inside the page's main region and
     share their tag path with a block kept at `sure` or above, where the kept blocks already
     hold `majority` of that tag path's tokens in the region; minus the kept blocks below
@@ -208,6 +209,11 @@ def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: C
     Outside the region, the blocks the model barely kept are mostly comments, teasers and
     boxes beside the article. A region that is the whole page (<html> or <body>) changes
     nothing.
+
+    With `article_tokens`, a page whose kept blocks at `article_sure` or above hold that many
+    tokens also loses the kept blocks below `trim` that come before those sure blocks and lie
+    outside their own region (`article_lead_in`): a news feed set ahead of the story can
+    outweigh it, and the main region then holds both.
     """
     inside = main_region(proba, tokens, keep, tree, share)
     if inside is None:
@@ -222,7 +228,25 @@ def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: C
     out = keep | add
     if trim is not None:
         out &= inside | (proba >= trim)
+        if article_tokens is not None:
+            out &= ~article_lead_in(proba, tokens, keep, tree, share, article_sure,
+                                    article_tokens) | (proba >= trim)
     return out
+
+
+def article_lead_in(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
+                    share: float, sure: float, min_tokens: float) -> np.ndarray:
+    """The blocks before the page's sure article and outside its region: none unless the
+    kept blocks at `sure` or above hold `min_tokens` tokens; else those that precede the
+    first of them and lie outside the deepest container holding `share` of their weight."""
+    article = keep & (proba >= sure)
+    none = np.zeros(len(keep), dtype=bool)
+    if tokens[article].sum() < min_tokens:
+        return none
+    region = main_region(proba, tokens, article, tree, share)
+    if region is None:
+        return none
+    return ~region & (np.arange(len(keep)) < np.argmax(article))
 
 
 def code_pass(keep: np.ndarray, proba: np.ndarray, code: np.ndarray, floor: float
@@ -381,7 +405,8 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
                              "(blocks.containers); pass them, or set Config.region_floor=None")
         keep = region_pass(proba, tokens, keep, tree, config.region_floor,
                            config.region_share, config.region_sure, config.region_trim,
-                           config.region_majority)
+                           config.region_majority, config.region_article_sure,
+                           config.region_article_tokens)
     if code is not None and config.code_floor is not None:
         keep = code_pass(keep, proba, code, config.code_floor)
     if links is not None and config.gap_floor is not None:

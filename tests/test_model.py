@@ -249,6 +249,51 @@ def test_region_pass_drops_unsure_blocks_outside_the_main_region():
     assert region_pass(inner, tokens, inner >= 0.5, tree, 0.1, 0.75, 0.7, 0.6)[3]
 
 
+FEED_THEN_STORY = """<html><body><div class="columns">
+<div class="feed">{}</div>
+<div class="story"><h1>Harbour lights return</h1>{}</div>
+</div></body></html>""".format(
+    "".join(f"<div class='item'><p>Brief number {i} of the day's news, a summary in one "
+            f"sentence.</p><p>Today, 9:{i}0</p></div>" for i in range(5)),
+    "".join(f"<p>Paragraph {i} of the story about the harbour lights.</p>" for i in range(3)))
+
+
+def _feed_then_story():
+    """A news feed laid out ahead of the story, rated unsure but kept at a low cut; the
+    story sure. Weighted by probability the feed outweighs a quarter of the kept text."""
+    from boilerplate.blocks import containers, segment
+    from boilerplate.parse import parse
+
+    blocks = segment(parse(FEED_THEN_STORY))
+    feed = np.array([b.text.startswith(("Brief", "Today")) for b in blocks])
+    story = np.array([b.text.startswith("Paragraph") for b in blocks])
+    proba = np.where(feed, 0.4, np.where(story, 0.95, 0.5))
+    tokens = np.where(feed, 20.0, np.where(story, 40.0, 3.0))
+    return blocks, containers(blocks), proba, tokens, feed, story
+
+
+def test_region_pass_drops_a_feed_set_ahead_of_a_sure_article():
+    from boilerplate.model import article_lead_in, region_pass
+
+    blocks, tree, proba, tokens, feed, story = _feed_then_story()
+    keep = proba >= 0.3
+    # The feed widens the main region to the columns holding both: the plain trim keeps it.
+    plain = region_pass(proba, tokens, keep, tree, 0.1, 0.75, 0.7, 0.6)
+    assert plain.tolist() == keep.tolist()
+    # The sure article's own region is the story; the feed comes before it, outside.
+    assert article_lead_in(proba, tokens, keep, tree, 0.75, 0.9, 100).tolist() == (
+        feed.tolist())
+    out = region_pass(proba, tokens, keep, tree, 0.1, 0.75, 0.7, 0.6, 0.0, 0.9, 100)
+    assert out.tolist() == (keep & ~feed).tolist()
+    # The headline, before the paragraphs but inside the story, stays.
+    assert out[[b.tag == "h1" for b in blocks].index(True)]
+    # Too few sure tokens for an article, or no trim: the feed stays.
+    assert region_pass(proba, tokens, keep, tree, 0.1, 0.75, 0.7, 0.6, 0.0, 0.9,
+                       tokens[story].sum() + 1).tolist() == keep.tolist()
+    assert region_pass(proba, tokens, keep, tree, 0.1, 0.75, 0.7, None, 0.0, 0.9,
+                       100).tolist() == keep.tolist()
+
+
 def test_region_pass_changes_nothing_when_the_region_is_the_whole_page():
     from boilerplate.model import region_pass
 
