@@ -214,6 +214,14 @@ class Config:
     template_duplicate_share: float = 0.9
     """Another page holding this share of a page's block text is the same page fetched again
     (a re-crawl, a second URL), not a sibling: it is not template evidence."""
+    template_copy_share: float | None = 0.7
+    """A sibling that alone shares this share of a page's probable text (its blocks at
+    `template_copy_sure` or more, weighed by length and probability) holds another version
+    of the same document (a manual for two releases, an intro repeated on a getting-started
+    page): it is not template evidence. None turns the check off."""
+    template_copy_sure: float = 0.8
+    """The probability at which a block counts as the page's probable text for
+    `template_copy_share`."""
     template_title_copies: int = 5
     """Pages of a site with the same <title> are one page fetched again, unless more than this
     many share it: then the title is the site's name, not the page's."""

@@ -47,7 +47,7 @@ def decide(model: Model, pages: PageSet, threshold: float | None = None,
                          f"{len(pages.y)} blocks; predict them on these pages")
     if config.site_templates:
         proba = demote(proba, recurring_rows(pages.groups, pages.block_texts, pages.titles,
-                                             config))
+                                             config, proba))
     thresholds = model.page_thresholds(proba, pages.X, pages.page_starts, config, threshold)
     keep = kept_rows(proba, model.block_tokens(pages.X), pages.page_starts, thresholds, config,
                      pages.trees, model.code_rows(pages.X), model.link_rows(pages.X),

@@ -84,7 +84,7 @@ class Extractor:
         if self.templates is None or page_id not in self.templates.numbers:
             return scores
         number = self.templates.numbers[page_id]
-        recurring = self.templates.recurring(number, [block.text for block in blocks])
+        recurring = self.templates.recurring(number, [block.text for block in blocks], scores)
         return demote(scores, recurring)
 
     def classify(self, html: str | bytes, *, encoding: str | None = None,

@@ -39,6 +39,9 @@ INDEX_WINDOW = 256
 """Pages read ahead by the index pass: bounds its memory on a crawl of any length."""
 INDEX_CHUNK = 8
 """Pages per task sent to an index worker: enough to amortise the hand-over."""
+COPY_HOLDERS = 2
+"""A text held by exactly this many pages (the page and one sibling) is evidence that the
+sibling is a copy (`SiteIndex.copies`)."""
 
 
 def site_of_url(url: str | None) -> str | None:
@@ -194,16 +197,38 @@ class SiteIndex:
                 same.add(other)
         return same
 
-    def recurring(self, number: int, texts: Sequence[str]) -> np.ndarray:
+    def copies(self, number: int, folded: np.ndarray, lengths: np.ndarray,
+               proba: np.ndarray) -> set[int]:
+        """Siblings that alone share `template_copy_share` of the page's probable text: the
+        same document in another version, whose shared prose is no template. Only texts held
+        by this page and one other count: a banner on three pages is template evidence."""
+        share = self.config.template_copy_share
+        if share is None:
+            return set()
+        weight = lengths * np.where(proba >= self.config.template_copy_sure, proba, 0.0)
+        total = float(weight.sum())
+        held: dict[int, float] = defaultdict(float)
+        for i in np.flatnonzero(weight > 0).tolist():
+            pages = self.holders(int(folded[i]))
+            if len(pages) == COPY_HOLDERS:
+                held[pages[0] if pages[1] == number else pages[1]] += float(weight[i])
+        return {page for page, mass in held.items() if mass >= share * total}
+
+    def recurring(self, number: int, texts: Sequence[str],
+                  proba: np.ndarray | None = None) -> np.ndarray:
         """Which of page `number`'s blocks (`texts`, as added) recur on at least
-        `template_min_pages` other pages of its site that are not its duplicates. The page's
-        own headline (a block its title contains) never does: sibling pages link to it."""
+        `template_min_pages` other pages of its site that are not its duplicates, nor (given
+        the blocks' probabilities) its copies. The page's own headline (a block its title
+        contains) never does: sibling pages link to it."""
         norms = [normalize(text) for text in texts]
-        keys, _ = _keys_of(norms, self.config)
-        folded = self._fold(self.sites[number], keys).tolist()
+        keys, lengths = _keys_of(norms, self.config)
+        folded_keys = self._fold(self.sites[number], keys)
+        folded = folded_keys.tolist()
         title = self.titles[number]
         same = self.duplicates(number)
         same.add(number)
+        if proba is not None:
+            same |= self.copies(number, folded_keys, lengths, proba)
         out = np.zeros(len(texts), dtype=bool)
         counts: dict[int, bool] = {}
         for i, key in enumerate(folded):
@@ -276,12 +301,15 @@ def _entry_of(task: tuple[Page | SourceError, Config]) -> _Entry | None:
 
 
 def recurring_rows(sites: Sequence[str | None], texts: Sequence[Sequence[str]],
-                   titles: Sequence[str] | None = None, config: Config = DEFAULT_CONFIG
-                   ) -> np.ndarray:
-    """`recurring` for a whole batch whose pages' blocks lie back to back (a PageSet)."""
+                   titles: Sequence[str] | None = None, config: Config = DEFAULT_CONFIG,
+                   proba: np.ndarray | None = None) -> np.ndarray:
+    """`recurring` for a whole batch whose pages' blocks lie back to back (a PageSet), with
+    their probabilities in `proba` where copies are to be told apart."""
     titles = titles if titles else [""] * len(texts)
     index = build_index(zip(sites, texts, titles, strict=True), config)
-    masks = [index.recurring(i, page) for i, page in enumerate(texts)]
+    ends = np.cumsum([len(page) for page in texts])
+    masks = [index.recurring(i, page, None if proba is None else proba[end - len(page):end])
+             for i, (page, end) in enumerate(zip(texts, ends, strict=True))]
     return np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
 
 

@@ -139,11 +139,75 @@ def test_duplicates_match_a_brute_force_count():
         assert index.duplicates(number) == brute, number
 
 
+INTRO = ["Quay helps you build small services that start with one command.",
+         "It takes an opinionated view of configuration, so most projects need none."]
+CHAPTERS = ("Chapters: installing, configuring, deploying, monitoring, upgrading, "
+            "troubleshooting, reference")
+SURE, UNSURE = 0.95, 0.1
+MANUAL_TITLES = ["Quay overview", "Quay getting started", "The library story", "Quay FAQ"]
+
+
+def manual_site() -> tuple[SiteIndex, list[list[str]]]:
+    """A manual's index page (its intro, then its own list of chapters), its getting-started
+    page that repeats the intro, and an unrelated page: all three carry the menu and footer."""
+    pages = [INTRO + [CHAPTERS, MENU, FOOTER],
+             ["Getting started walks through a first service, step by step."] + INTRO
+             + ["Install the command line tool before you begin the tutorial.", MENU, FOOTER],
+             article(1)]
+    index = SiteIndex()
+    for n, page in enumerate(pages):
+        index.add("docs.example.org", page, title=MANUAL_TITLES[n])
+    return index, pages
+
+
+def test_a_sibling_holding_the_pages_prose_alone_is_a_copy_not_its_template():
+    index, pages = manual_site()
+    proba = np.array([SURE, SURE, UNSURE, UNSURE, UNSURE])
+    # By text alone the intro recurs on the getting-started page.
+    assert index.recurring(0, pages[0]).tolist() == [True, True, False, True, True]
+    # With probabilities, that page holds all the index's prose and nothing else does.
+    assert index.copies(0, *_keyed(index, 0, pages[0]), proba) == {1}
+    assert index.recurring(0, pages[0], proba).tolist() == [False, False, False, True, True]
+    # The getting-started page's own prose outweighs the intro: the index is no copy of it.
+    proba1 = np.array([SURE] * 4 + [UNSURE] * 2)
+    assert index.recurring(1, pages[1], proba1).tolist() == [False, True, True, False,
+                                                            True, True]
+
+
+def test_prose_on_three_pages_is_a_template_however_sure():
+    index, pages = manual_site()
+    index.add("docs.example.org", INTRO + [MENU], title=MANUAL_TITLES[3])
+    proba = np.array([SURE, SURE, UNSURE, UNSURE, UNSURE])
+    assert index.copies(0, *_keyed(index, 0, pages[0]), proba) == set()
+    assert index.recurring(0, pages[0], proba).tolist() == [True, True, False, True, True]
+
+
+def test_copy_share_none_turns_the_copy_check_off():
+    config = replace(DEFAULT_CONFIG, template_copy_share=None)
+    index = SiteIndex(config)
+    pages = manual_site()[1]
+    for n, page in enumerate(pages):
+        index.add("docs.example.org", page, title=MANUAL_TITLES[n])
+    proba = np.array([SURE, SURE, UNSURE, UNSURE, UNSURE])
+    assert index.recurring(0, pages[0], proba).tolist() == [True, True, False, True, True]
+
+
+def _keyed(index: SiteIndex, number: int, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    keys, lengths = block_keys(texts)
+    return index._fold(index.sites[number], keys), lengths
+
+
 def test_recurring_rows_lays_pages_back_to_back():
     texts = [article(0), article(1), ["A page of its own, alone on its site."]]
     rows = recurring_rows(["example.org", "example.org", "other.org"], texts)
     assert rows.tolist() == [False, False, True, True] * 2 + [False]
     assert recurring_rows([], []).shape == (0,)
+    # Each page reads its own slice of the probabilities.
+    _, pages = manual_site()
+    proba = np.array([SURE, SURE] + [UNSURE] * 3 + [SURE] * 4 + [UNSURE] * 2 + [SURE] * 4)
+    rows = recurring_rows(["docs.example.org"] * 3, pages, MANUAL_TITLES[:3], DEFAULT_CONFIG,
+                          proba)
+    assert rows[:5].tolist() == [False, False, False, True, True]
 
 
 def test_demote_zeroes_recurring_blocks_only():
