@@ -16,6 +16,7 @@ from . import __version__
 from .blocks import segment
 from .config import (
     DEFAULT_CONFIG,
+    FEED_LINK_DENSITY,
     FILL_FLOOR,
     GAP_FLOOR,
     LISTING_FLOOR,
@@ -47,10 +48,11 @@ def _config(args: argparse.Namespace) -> Config:
     gap = None if getattr(args, "no_gap", False) else GAP_FLOOR
     listing = None if getattr(args, "no_listing", False) else LISTING_FLOOR
     fill = None if getattr(args, "no_fill", False) else FILL_FLOOR
+    feed = None if getattr(args, "no_feed", False) else FEED_LINK_DENSITY
     margin = None if getattr(args, "no_learned_cut", False) else DEFAULT_CONFIG.cut_margin
     return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks,
                    page_cut_floor=floor, region_floor=region, gap_floor=gap,
-                   listing_floor=listing, fill_floor=fill,
+                   listing_floor=listing, fill_floor=fill, feed_link_density=feed,
                    cut_margin=margin,
                    site_templates=getattr(args, "site_templates", False))
 
@@ -81,6 +83,11 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              "throughout, keeps every block of the main region down to "
                              f"probability {FILL_FLOOR}, but for links and text the page "
                              "repeats (a manual's entries, a forum's replies)")
+    parser.add_argument("--no-feed", action="store_true",
+                        help="turn off the feed pass, which, on a page with a sure article, "
+                             "drops the unsure kept blocks outside the article's region whose "
+                             f"element is {FEED_LINK_DENSITY:.0%} links or more (a feed of "
+                             "headlines and summaries beside the story)")
     parser.add_argument("--no-learned-cut", action="store_true",
                         help="keep the model's threshold on every page, even where the model "
                              "learned which cut suits a page (models trained with it move a "

@@ -83,6 +83,8 @@ LISTING_FLOOR = 0.01
 """The listing pass's floor (on by default, `--no-listing` turns it off)."""
 FILL_FLOOR = 0.02
 """The fill pass's floor (on by default, `--no-fill` turns it off)."""
+FEED_LINK_DENSITY = 0.2
+"""The feed pass's link density (on by default, `--no-feed` turns it off)."""
 
 
 CUT_GRID: tuple[float, ...] = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
@@ -201,6 +203,17 @@ class Config:
     fill_max_link_density: float = 0.5
     """The fill pass leaves a block with at least this link density out: a manual's
     "previous / next" and "see also" links sit in its main region too."""
+    feed_link_density: float | None = FEED_LINK_DENSITY
+    """On a page with a sure article (`region_article_tokens` of kept text at
+    `region_article_sure` or above), a kept prose block below that probability, outside the
+    article's own region, whose enclosing element holds at least this share of its tokens
+    in links (blocks at `feed_max_block_link_density` or more) is dropped (`model.feed_pass`):
+    a feed of headlines and summaries beside or after the story, each summary as prose-like
+    as a paragraph. None turns the pass off."""
+    feed_max_block_link_density: float = 0.5
+    """A block with at least this link density is a link, not prose: it makes no article (a
+    listing's summaries are links, and a page of them has no feed to drop), and the feed
+    pass leaves it (a kept link beside the story is a headline, maybe the story's own)."""
     site_templates: bool = False
     """Treat the pages of a run as one batch and drop blocks whose text recurs on other pages
     of the same site (`templates`): menus, footers and teasers that one page alone cannot

@@ -62,7 +62,7 @@ class Extractor:
                           "empty body)", BoilerplateWarning, stacklevel=2)
         regions = any(floor is not None for floor in (
             self.config.region_floor, self.config.gap_floor, self.config.listing_floor,
-            self.config.fill_floor))
+            self.config.fill_floor, self.config.feed_link_density))
         tree = containers(blocks) if regions else None
         features = featurize(blocks, self.config, doc.title, tree, self.model.lexicon)
         scores = self.model.predict_proba(features)

@@ -386,6 +386,41 @@ def fill_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Con
     return keep | add
 
 
+def feed_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Containers,
+              links: np.ndarray, config: Config) -> np.ndarray:
+    """`keep` less, on a page with a sure article, the kept prose blocks below
+    `config.region_article_sure` that lie outside the article's own region in an element
+    whose tokens are at least `config.feed_link_density` in links (a block is a link, not
+    prose, from link density `config.feed_max_block_link_density`).
+
+    A news feed beside or after the story pairs each headline link with a summary that reads
+    like a paragraph, and a column of thirty of them outweighs the story: the main region
+    then holds both, so the region pass keeps them. The article's own region is where its
+    sure paragraphs are (links among them, a listing's summaries, do not count). A summary's
+    element also holds its headline link, where a manual's next section, an article's
+    caption or a reader's post with links inside its sentences holds none. Kept links stay:
+    one beside the story is a headline, maybe the story's own. Off without
+    `config.region_article_tokens`.
+    """
+    sure, min_tokens = config.region_article_sure, config.region_article_tokens
+    if min_tokens is None or config.feed_link_density is None:
+        return keep
+    prose = links < config.feed_max_block_link_density
+    article = keep & (proba >= sure) & prose
+    if tokens[article].sum() < min_tokens:
+        return keep
+    region = main_region(proba, tokens, article, tree, config.region_share)
+    if region is None:
+        return keep
+    outside = keep & ~region & (proba < sure) & prose
+    if not outside.any():
+        return keep
+    ends = tree.starts[1:] - 1
+    parent = tree.ids[np.maximum(ends - 1, tree.starts[:-1])]
+    density = tree.sums(tokens * ~prose)[parent] / np.maximum(tree.sums(tokens)[parent], 1.0)
+    return keep & ~(outside & (density >= config.feed_link_density))
+
+
 def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
                 threshold: float, config: Config, code: np.ndarray | None = None,
                 links: np.ndarray | None = None, repeated: np.ndarray | None = None
@@ -396,7 +431,9 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
     runs between kept blocks (`config.gap_floor`, where `links` gives link densities), then
     a listing's records on a page with little else kept (`config.listing_floor`, with
     `links`), then the main region of a page the model is unsure of throughout
-    (`config.fill_floor`, with `links`; blocks marked `repeated` on the page stay out)."""
+    (`config.fill_floor`, with `links`; blocks marked `repeated` on the page stay out), and
+    last drops a feed of teasers beside a sure article (`config.feed_link_density`, with
+    `links`)."""
     cut = page_cut(proba, tokens, threshold, config.page_cut_floor)
     keep = proba >= cut
     if config.region_floor is not None and config.region_floor < cut:
@@ -427,6 +464,11 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
                              "pass them, or set Config.fill_floor=None")
         keep = fill_pass(keep, proba, tokens, tree, links, config.fill_floor, config,
                          repeated)
+    if links is not None and config.feed_link_density is not None:
+        if tree is None:
+            raise ModelError("the feed pass needs the blocks' containers (blocks.containers); "
+                             "pass them, or set Config.feed_link_density=None")
+        keep = feed_pass(keep, proba, tokens, tree, links, config)
     return keep, cut
 
 

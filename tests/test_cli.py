@@ -451,11 +451,23 @@ def test_no_fill_flag_turns_the_fill_pass_off(fixtures, capsys, monkeypatch):
     assert _content(fill) == _content(plain)
 
 
+def test_no_feed_flag_turns_the_feed_pass_off(fixtures, capsys, monkeypatch):
+    from boilerplate.config import FEED_LINK_DENSITY
+
+    feed, plain, seen = _extract_with_and_without("--no-feed", fixtures, capsys, monkeypatch)
+    assert [config.feed_link_density for config, _ in seen] == [FEED_LINK_DENSITY, None]
+    # The pass only drops, and only blocks below the article's sure probability.
+    assert _content(feed) <= _content(plain)
+    sure = seen[0][0].region_article_sure
+    assert all(plain["blocks"][i]["probability"] < sure
+               for i in _content(plain) - _content(feed))
+
+
 def test_no_region_flag_turns_the_region_pass_off(fixtures, capsys, monkeypatch):
     from boilerplate.config import REGION_FLOOR
 
     region, plain, seen = _extract_with_and_without(("--no-region", "--no-gap", "--no-listing",
-                                                     "--no-fill"),
+                                                     "--no-fill", "--no-feed"),
                                                     fixtures, capsys, monkeypatch)
     assert [(config.region_floor, tree is not None) for config, tree in seen] == [
         (REGION_FLOOR, True), (None, False)]

@@ -294,6 +294,83 @@ def test_region_pass_drops_a_feed_set_ahead_of_a_sure_article():
                        100).tolist() == keep.tolist()
 
 
+STORY_THEN_FEED = """<html><body><div class="columns">
+<div class="story"><h1>Harbour lights return</h1>{}</div>
+<div class="note"><p>A correction to an earlier version of this story was made today.</p></div>
+<div class="feed">{}</div>
+</div></body></html>""".format(
+    "".join(f"<p>Paragraph {i} of the story about the harbour lights.</p>" for i in range(3)),
+    "".join(f"<div class='item'><a href='/news/{i}'>Headline {i} of the feed</a>"
+            f"<p>Summary {i} of another story, a sentence long.</p></div>" for i in range(6)))
+
+
+def _story_then_feed():
+    """A sure story, a note under it, then a feed of headline links and summaries that the
+    model keeps unsure (above the region pass's trim)."""
+    from boilerplate.blocks import containers, segment
+    from boilerplate.parse import parse
+
+    blocks = segment(parse(STORY_THEN_FEED))
+    story = np.array([b.text.startswith("Paragraph") for b in blocks])
+    summary = np.array([b.text.startswith("Summary") for b in blocks])
+    headline = np.array([b.text.startswith("Headline") for b in blocks])
+    proba = np.where(story, 0.95, np.where(summary, 0.7, np.where(headline, 0.2, 0.65)))
+    tokens = np.where(story, 40.0, np.where(summary, 20.0, 8.0))
+    links = np.where(headline, 1.0, 0.0)
+    return blocks, containers(blocks), proba, tokens, links, story, summary
+
+
+def test_feed_pass_drops_the_summaries_beside_a_sure_article():
+    from boilerplate.model import feed_pass
+
+    blocks, tree, proba, tokens, links, story, summary = _story_then_feed()
+    keep = proba >= 0.5
+    out = feed_pass(keep, proba, tokens, tree, links, DEFAULT_CONFIG)
+    assert out.tolist() == (keep & ~summary).tolist()
+    # The headline and the note under the story are not among links: they stay.
+    texts = [b.text for b in blocks]
+    assert out[texts.index("Harbour lights return")]
+    assert out[[t.startswith("A correction") for t in texts].index(True)]
+
+
+def test_feed_pass_stays_off_without_an_article_or_when_turned_off():
+    from boilerplate.model import feed_pass
+
+    blocks, tree, proba, tokens, links, story, summary = _story_then_feed()
+    keep = proba >= 0.5
+    few = replace(DEFAULT_CONFIG, region_article_tokens=float(tokens[story].sum() + 1))
+    assert feed_pass(keep, proba, tokens, tree, links, few).tolist() == keep.tolist()
+    for off in (replace(DEFAULT_CONFIG, feed_link_density=None),
+                replace(DEFAULT_CONFIG, region_article_tokens=None)):
+        assert feed_pass(keep, proba, tokens, tree, links, off).tolist() == keep.tolist()
+    # Sure blocks that are links are a listing's summaries, not an article: nothing drops.
+    listing = np.where(story, 1.0, links)
+    assert feed_pass(keep, proba, tokens, tree, listing, DEFAULT_CONFIG).tolist() == (
+        keep.tolist())
+    # Posts with links inside their sentences, and no link blocks, are no feed.
+    inline = np.where(summary, 0.3, 0.0)
+    assert feed_pass(keep, proba, tokens, tree, inline, DEFAULT_CONFIG).tolist() == (
+        keep.tolist())
+    # A kept link outside the article (a headline) stays.
+    kept_links = keep | (links > 0)
+    out = feed_pass(kept_links, proba, tokens, tree, links, DEFAULT_CONFIG)
+    assert out[links > 0].all() and not out[summary].any()
+
+
+def test_decide_page_runs_the_feed_pass_last():
+    from boilerplate.model import decide_page
+
+    blocks, tree, proba, tokens, links, story, summary = _story_then_feed()
+    keep, _ = decide_page(proba, tokens, tree, 0.5, DEFAULT_CONFIG, links=links)
+    assert not keep[summary].any() and keep[story].all()
+    off = replace(DEFAULT_CONFIG, feed_link_density=None)
+    assert decide_page(proba, tokens, tree, 0.5, off, links=links)[0][summary].all()
+    with pytest.raises(ModelError, match="feed pass"):
+        decide_page(proba, tokens, None, 0.5, replace(
+            DEFAULT_CONFIG, region_floor=None, gap_floor=None, listing_floor=None,
+            fill_floor=None), links=links)
+
+
 def test_region_pass_changes_nothing_when_the_region_is_the_whole_page():
     from boilerplate.model import region_pass
 
