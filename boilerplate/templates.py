@@ -210,7 +210,7 @@ class SiteIndex:
         held: dict[int, float] = defaultdict(float)
         for i in np.flatnonzero(weight > 0).tolist():
             pages = self.holders(int(folded[i]))
-            if len(pages) == COPY_HOLDERS:
+            if len(pages) == COPY_HOLDERS and number in pages:
                 held[pages[0] if pages[1] == number else pages[1]] += float(weight[i])
         return {page for page, mass in held.items() if mass >= share * total}
 

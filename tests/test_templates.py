@@ -182,6 +182,15 @@ def test_prose_on_three_pages_is_a_template_however_sure():
     assert index.recurring(0, pages[0], proba).tolist() == [True, True, False, True, True]
 
 
+def test_texts_the_page_did_not_hold_when_indexed_make_no_copy():
+    index, pages = manual_site()
+    # Page 2 changed between the index pass and extraction: it now carries the intro, which
+    # the index knows on pages 0 and 1 only. They are no copies of page 2: it recurs there.
+    changed = INTRO + [MENU]
+    assert index.copies(2, *_keyed(index, 2, changed), np.array([SURE, SURE, UNSURE])) == set()
+    assert index.recurring(2, changed, np.array([SURE, SURE, UNSURE])).all()
+
+
 def test_copy_share_none_turns_the_copy_check_off():
     config = replace(DEFAULT_CONFIG, template_copy_share=None)
     index = SiteIndex(config)
