@@ -227,6 +227,8 @@ class SiteIndex:
         title = self.titles[number]
         same = self.duplicates(number)
         same.add(number)
+        if proba is not None and len(proba) != len(texts):
+            raise ValueError(f"{len(proba)} probabilities given for {len(texts)} blocks")
         if proba is not None:
             same |= self.copies(number, folded_keys, lengths, proba)
         out = np.zeros(len(texts), dtype=bool)
@@ -306,8 +308,11 @@ def recurring_rows(sites: Sequence[str | None], texts: Sequence[Sequence[str]],
     """`recurring` for a whole batch whose pages' blocks lie back to back (a PageSet), with
     their probabilities in `proba` where copies are to be told apart."""
     titles = titles if titles else [""] * len(texts)
-    index = build_index(zip(sites, texts, titles, strict=True), config)
     ends = np.cumsum([len(page) for page in texts])
+    blocks = int(ends[-1]) if len(ends) else 0
+    if proba is not None and len(proba) != blocks:
+        raise ValueError(f"{len(proba)} probabilities given for {blocks} blocks")
+    index = build_index(zip(sites, texts, titles, strict=True), config)
     masks = [index.recurring(i, page, None if proba is None else proba[end - len(page):end])
              for i, (page, end) in enumerate(zip(texts, ends, strict=True))]
     return np.concatenate(masks) if masks else np.zeros(0, dtype=bool)

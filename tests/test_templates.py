@@ -217,6 +217,11 @@ def test_recurring_rows_lays_pages_back_to_back():
     rows = recurring_rows(["docs.example.org"] * 3, pages, MANUAL_TITLES[:3], DEFAULT_CONFIG,
                           proba)
     assert rows[:5].tolist() == [False, False, False, True, True]
+    with pytest.raises(ValueError, match="probabilities given for"):
+        recurring_rows(["docs.example.org"] * 3, pages, MANUAL_TITLES[:3], DEFAULT_CONFIG,
+                       proba[:-1])
+    with pytest.raises(ValueError, match="3 probabilities given for 5 blocks"):
+        manual_site()[0].recurring(0, pages[0], proba[:3])
 
 
 def test_demote_zeroes_recurring_blocks_only():
