@@ -234,18 +234,24 @@ def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: C
     return out
 
 
+def article_region(article: np.ndarray, proba: np.ndarray, tokens: np.ndarray,
+                   tree: Containers, share: float, min_tokens: float) -> np.ndarray | None:
+    """Where the page's sure article sits: the deepest container holding `share` of the
+    `article` blocks' weight (`main_region`); None where they hold fewer than `min_tokens`
+    tokens (no article the model is sure of) or that container is the whole page."""
+    if tokens[article].sum() < min_tokens:
+        return None
+    return main_region(proba, tokens, article, tree, share)
+
+
 def article_lead_in(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
                     share: float, sure: float, min_tokens: float) -> np.ndarray:
-    """The blocks before the page's sure article and outside its region: none unless the
-    kept blocks at `sure` or above hold `min_tokens` tokens; else those that precede the
-    first of them and lie outside the deepest container holding `share` of their weight."""
+    """The blocks before the page's sure article and outside its region (`article_region`
+    of the kept blocks at `sure` or above); none without such an article."""
     article = keep & (proba >= sure)
-    none = np.zeros(len(keep), dtype=bool)
-    if tokens[article].sum() < min_tokens:
-        return none
-    region = main_region(proba, tokens, article, tree, share)
+    region = article_region(article, proba, tokens, tree, share, min_tokens)
     if region is None:
-        return none
+        return np.zeros(len(keep), dtype=bool)
     return ~region & (np.arange(len(keep)) < np.argmax(article))
 
 
@@ -407,9 +413,7 @@ def feed_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Con
         return keep
     prose = links < config.feed_max_block_link_density
     article = keep & (proba >= sure) & prose
-    if tokens[article].sum() < min_tokens:
-        return keep
-    region = main_region(proba, tokens, article, tree, config.region_share)
+    region = article_region(article, proba, tokens, tree, config.region_share, min_tokens)
     if region is None:
         return keep
     outside = keep & ~region & (proba < sure) & prose

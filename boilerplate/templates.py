@@ -220,6 +220,8 @@ class SiteIndex:
         `template_min_pages` other pages of its site that are not its duplicates, nor (given
         the blocks' probabilities) its copies. The page's own headline (a block its title
         contains) never does: sibling pages link to it."""
+        if proba is not None and len(proba) != len(texts):
+            raise ValueError(f"{len(proba)} probabilities given for {len(texts)} blocks")
         norms = [normalize(text) for text in texts]
         keys, lengths = _keys_of(norms, self.config)
         folded_keys = self._fold(self.sites[number], keys)
@@ -227,8 +229,6 @@ class SiteIndex:
         title = self.titles[number]
         same = self.duplicates(number)
         same.add(number)
-        if proba is not None and len(proba) != len(texts):
-            raise ValueError(f"{len(proba)} probabilities given for {len(texts)} blocks")
         if proba is not None:
             same |= self.copies(number, folded_keys, lengths, proba)
         out = np.zeros(len(texts), dtype=bool)
