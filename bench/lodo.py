@@ -61,10 +61,10 @@ from boilerplate.config import (
 )
 from boilerplate.datasets import Dataset
 from boilerplate.errors import BoilerplateWarning
-from boilerplate.evaluate import PageResult, report, score_pageset
+from boilerplate.evaluate import OVERALL, PageResult, report, score_pageset
 from boilerplate.features import feature_names
 from boilerplate.labels import UNLABELED
-from boilerplate.metrics import BlockCounts
+from boilerplate.metrics import BlockCounts, paired_difference, summarize
 from boilerplate.peers import peer, run_safely
 from boilerplate.train import (
     HOLDOUT_SHARE,
@@ -200,6 +200,20 @@ def cell(row: dict | None) -> str:
     return f"{row['f1']:.3f} ± {row['f1_std']:.3f}" if row else "-"
 
 
+def lead(mine: list[PageResult], theirs: dict[str, list[PageResult]]) -> tuple[float, str]:
+    """Our F1 less the best peer's on the same pages, and the cell showing it with the paired
+    bootstrap deviation (both resampled together), which says whether the lead is real."""
+    if not theirs:
+        return 0.0, "-"
+    aligned = {}
+    for name, results in theirs.items():
+        by_id = {r.page_id: r.score for r in results}
+        aligned[name] = [by_id[r.page_id] for r in mine]
+    best = max(aligned, key=lambda name: summarize(aligned[name], samples=0).f1)
+    delta, std = paired_difference([r.score for r in mine], aligned[best])
+    return delta, f"{delta:+.3f} ± {std:.3f}"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
@@ -311,18 +325,19 @@ def main(argv: list[str] | None = None) -> int:
     for name, mine, theirs in rows:
         m = report(mine)["overall"]
         peer_rows = {p: report(r)["overall"] for p, r in theirs.items()}
-        best = max((r["f1"] for r in peer_rows.values()), default=0.0)
-        deltas.append(m["f1"] - best)
+        delta, shown = lead(mine, theirs)
+        deltas.append(delta)
         print(f"| {name} | {m['pages']} | {cell(m)} | {m['precision']:.3f} | {m['recall']:.3f} | "
-              + " | ".join(cell(peer_rows[p]) for p in peers) + f" | {m['f1'] - best:+.3f} |")
+              + " | ".join(cell(peer_rows[p]) for p in peers) + f" | {shown} |")
     print(f"\nmean Δ vs best peer: {np.mean(deltas):+.3f}")
     for name, key, label in (("wcxb", "page_type", "page type"), ("daniel", "lang", "language"),
                              ("trafilatura-eval", "lang", "language")):
         if name not in args.sets:
             continue
         print(f"\n{name} by {label}:\n")
-        print("| group | pages | boilerplate F1 | " + " | ".join(f"{p} F1" for p in peers) + " |")
-        print("|" + "---|" * (3 + len(peers)))
+        print("| group | pages | boilerplate F1 | " + " | ".join(f"{p} F1" for p in peers)
+              + " | Δ vs best peer |")
+        print("|" + "---|" * (4 + len(peers)))
 
         def group(r: PageResult, key=key) -> str:
             return str(r.meta.get(key, "?")) if key != "lang" else str(r.lang)
@@ -330,8 +345,10 @@ def main(argv: list[str] | None = None) -> int:
         mine = report(ours[name], group)
         theirs = {p: report(peer_res[(p, name)], group) for p in peers}
         for g, row in mine.items():
+            members = [r for r in ours[name] if g == OVERALL or group(r) == g]
+            shown = lead(members, {p: peer_res[(p, name)] for p in peers})[1]
             print(f"| {g} | {row['pages']} | {cell(row)} | "
-                  + " | ".join(cell(theirs[p].get(g)) for p in peers) + " |")
+                  + " | ".join(cell(theirs[p].get(g)) for p in peers) + f" | {shown} |")
     if swept:
         print("\nF1 at each threshold (own: the threshold the fold chose):\n")
         print("| held-out set | own | " + " | ".join(f"{t:g}" for t in SWEEP) + " | mean |")

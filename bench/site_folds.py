@@ -24,10 +24,20 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from lodo import SETS, cache_key, cell, load_set, log, peer_results, pool_key, with_gold
+from lodo import (
+    SETS,
+    cache_key,
+    cell,
+    lead,
+    load_set,
+    log,
+    peer_results,
+    pool_key,
+    with_gold,
+)
 
 from boilerplate.config import DEFAULT_CONFIG
-from boilerplate.evaluate import PageResult, report, score_pageset
+from boilerplate.evaluate import OVERALL, PageResult, report, score_pageset
 from boilerplate.train import HyperParams, concat, fit, subset, with_lexicon
 
 HERE = Path(__file__).resolve().parent
@@ -98,10 +108,10 @@ def main(argv: list[str] | None = None) -> int:
           + " | Δ vs best peer |")
     print("|" + "---|" * (4 + len(peers)))
     for g, row in mine.items():
-        best = max((theirs[p][g]["f1"] for p in peers), default=0.0)
+        members = [r for r in ours if g == OVERALL or group(r) == g]
+        shown = lead(members, {p: list(peer_res[p].values()) for p in peers})[1]
         print(f"| {g} | {row['pages']} | {cell(row)} | "
-              + " | ".join(cell(theirs[p].get(g)) for p in peers)
-              + f" | {row['f1'] - best:+.3f} |")
+              + " | ".join(cell(theirs[p].get(g)) for p in peers) + f" | {shown} |")
     print(f"\n{time.monotonic() - started:.0f}s in all; fold models trained on "
           f"{', '.join(n for n in SETS if n != args.set)} and {args.set}'s other folds, "
           "with the learned page cut"

@@ -4,6 +4,7 @@ import pytest
 from boilerplate.metrics import (
     PageScore,
     block_counts,
+    paired_difference,
     score_gold,
     score_page,
     score_snippets,
@@ -58,6 +59,55 @@ def test_summary_means_follow_the_definition():
 
 def test_empty_summary():
     assert summarize([]).f1 == 0.0
+
+
+def _pages(rng, n, miss):
+    """n pages of one gold text each, with `miss` (0-1) of the last words left out."""
+    out = []
+    for _ in range(n):
+        words = [f"w{i}" for i in range(int(rng.integers(20, 60)))]
+        cut = len(words) - int(len(words) * miss * rng.random())
+        out.append(score_page(" ".join(words), " ".join(words[:cut])))
+    return out
+
+
+def test_paired_difference_is_the_gap_between_summaries():
+    rng = np.random.default_rng(1)
+    theirs = _pages(rng, 40, 0.6)
+    ours = [score_page("a b c d e", "a b c d e") if i % 4 == 0 else s
+            for i, s in enumerate(theirs)]
+    delta, std = paired_difference(ours, theirs, samples=100)
+    assert delta == pytest.approx(summarize(ours, samples=0).f1 - summarize(theirs, samples=0).f1)
+    assert delta > 0 and std > 0
+
+
+def test_paired_difference_is_narrower_than_the_two_spreads():
+    # Both extractors find the same pages hard, ours a little less so: the pages' own
+    # spread cancels in the gap.
+    rng = np.random.default_rng(2)
+    ours, theirs = [], []
+    for _ in range(60):
+        words = [f"w{i}" for i in range(int(rng.integers(20, 60)))]
+        missed = rng.random() * 0.9
+        for side, share in ((theirs, missed), (ours, missed * 0.8)):
+            found = words[:len(words) - int(len(words) * share)]
+            side.append(score_page(" ".join(words), " ".join(found)))
+    delta, std = paired_difference(ours, theirs, samples=200)
+    separate = np.hypot(summarize(ours).f1_std, summarize(theirs).f1_std)
+    assert delta > 0
+    assert std < separate / 3
+
+
+def test_paired_difference_of_one_extractor_with_itself_is_zero():
+    scores = _pages(np.random.default_rng(3), 10, 0.5)
+    assert paired_difference(scores, scores) == (0.0, 0.0)
+    assert paired_difference([], []) == (0.0, 0.0)
+
+
+def test_paired_difference_needs_the_same_pages():
+    scores = _pages(np.random.default_rng(4), 3, 0.5)
+    with pytest.raises(ValueError, match="3 against 2"):
+        paired_difference(scores, scores[:2])
     assert PageScore(0, 0, 0, False, False).precision == 0.0
 
 
