@@ -83,10 +83,11 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              "throughout, keeps every block of the main region down to "
                              f"probability {FILL_FLOOR}, but for links and text the page "
                              "repeats (a manual's entries, a forum's replies)")
+    # argparse %-formats help texts: a percent sign is written "%%" there.
     parser.add_argument("--no-feed", action="store_true",
                         help="turn off the feed pass, which, on a page with a sure article, "
                              "drops the unsure kept blocks outside the article's region whose "
-                             f"element is {FEED_LINK_DENSITY:.0%} links or more (a feed of "
+                             f"element is {FEED_LINK_DENSITY:.0%}% links or more (a feed of "
                              "headlines and summaries beside the story)")
     parser.add_argument("--no-learned-cut", action="store_true",
                         help="keep the model's threshold on every page, even where the model "

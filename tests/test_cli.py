@@ -3,6 +3,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from boilerplate import __version__
 from boilerplate.cli import main
 
@@ -10,6 +12,14 @@ from boilerplate.cli import main
 def test_version(capsys):
     assert main(["--version"]) == 0
     assert __version__ in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["blocks", "extract", "show", "annotate", "train",
+                                     "evaluate"])
+def test_every_command_prints_its_help(command, capsys):
+    # argparse formats help with %: a bare one in a help text breaks --help outright.
+    assert main([command, "--help"]) == 0
+    assert f"usage: boilerplate {command}" in capsys.readouterr().out
 
 
 def test_no_command_is_a_usage_error(capsys):
