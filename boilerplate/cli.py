@@ -33,6 +33,8 @@ from .sources import Page, SourceError, iter_pages
 from .train import HyperParams
 
 REPORT_COLUMNS = ("pages", "precision", "recall", "f1", "f1_std", "block_f1")
+GAP_COLUMNS = ("pages", "f1_gap", "f1_gap_std")
+"""Columns of a "boilerplate − PEER" table: our F1 less the peer's, paired deviation."""
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PREVIEW_CHARS = 60
@@ -206,14 +208,18 @@ def _print_tables(tables: dict[str, dict], *, as_json: bool) -> None:
 
 
 def _report_lines(title: str, table: dict[str, dict]) -> list[str]:
-    lines = [f"{title:<24}" + "".join(f"{c:>11}" for c in REPORT_COLUMNS)]
+    columns = GAP_COLUMNS if any("f1_gap" in row for row in table.values()) else REPORT_COLUMNS
+    lines = [f"{title:<24}" + "".join(f"{c:>11}" for c in columns)]
     for name, row in table.items():
-        cells = "".join(
-            f"{row[c]:>11.4f}" if isinstance(row.get(c), float)
-            else f"{'-' if row.get(c) is None else row[c]:>11}"
-            for c in REPORT_COLUMNS)
+        cells = "".join(_report_cell(row.get(c), signed=c == "f1_gap") for c in columns)
         lines.append(f"{name:<24}{cells}")
     return lines
+
+
+def _report_cell(value: object, signed: bool = False) -> str:
+    if isinstance(value, float):
+        return f"{value:>+11.4f}" if signed else f"{value:>11.4f}"
+    return f"{'-' if value is None else value:>11}"
 
 
 def _usage_error(message: str) -> int:
@@ -477,15 +483,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return _evaluate_on_dask(args, config)
     say = None if args.quiet else progress
     peers = [p.strip() for p in args.compare.split(",")] if args.compare else []
-    tables, page_errors, summary = evaluate_datasets(
+    found = evaluate_datasets(
         args.data, args.model, config=config, jobs=args.jobs, by=args.by,
         threshold=args.threshold, errors=bool(args.errors), progress=say)
     if args.errors:
-        write_error_report(Path(args.errors), page_errors, summary)
-        print(f"boilerplate: wrote error analysis of {len(page_errors)} pages to "
+        write_error_report(Path(args.errors), found.page_errors, found.summary)
+        print(f"boilerplate: wrote error analysis of {len(found.page_errors)} pages to "
               f"{args.errors}", file=sys.stderr)
+    tables = dict(found.tables)
     if peers:
-        tables.update(compare_peers(args.data, peers, config=config, by=args.by, progress=say))
+        tables.update(compare_peers(args.data, peers, config=config, by=args.by, progress=say,
+                                    ours=found.results))
     _print_tables(tables, as_json=args.json)
     return EXIT_OK
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from .config import DEFAULT_CONFIG, Config
 from .datasets import Dataset
 from .labels import UNLABELED
-from .metrics import BlockCounts, PageScore, block_counts, summarize
+from .metrics import BlockCounts, PageScore, block_counts, paired_difference, summarize
 from .model import Model, kept_rows
 from .peers import peer, run_safely
 from .templates import demote, recurring_rows
@@ -101,16 +102,42 @@ GROUP_KEYS: dict[str, Callable[[PageResult], str]] = {
 }
 
 
+def gap_report(ours: Sequence[PageResult], theirs: Sequence[PageResult],
+               key: Callable[[PageResult], str] = lambda r: r.dataset) -> dict[str, dict]:
+    """Per group and overall, our token F1 less another extractor's on the pages both
+    scored, with the paired bootstrap deviation (`metrics.paired_difference`): the two
+    extractors' own deviations overstate how unsure the gap between them is."""
+    by_page = {(r.dataset, r.page_id): r.score for r in theirs}
+    groups: dict[str, list[tuple[PageScore, PageScore]]] = {}
+    for result in ours:
+        other = by_page.get((result.dataset, result.page_id))
+        if other is not None:
+            groups.setdefault(key(result), []).append((result.score, other))
+    every = [pair for pairs in groups.values() for pair in pairs]
+    out = {}
+    for name, pairs in [*sorted(groups.items()), (OVERALL, every)]:
+        delta, std = paired_difference([a for a, _ in pairs], [b for _, b in pairs])
+        out[name] = {"pages": len(pairs), "f1_gap": round(delta, 4),
+                     "f1_gap_std": round(std, 4)}
+    return out
+
+
+class Evaluation(NamedTuple):
+    """What `evaluate_datasets` found: {title: {group: metrics}}, the per-page error lists
+    and their summary (`error_analysis`; empty unless asked for), and every page's result,
+    to set beside other extractors' page by page (`compare_peers`)."""
+
+    tables: dict[str, dict]
+    page_errors: list[dict]
+    summary: dict
+    results: list[PageResult]
+
+
 def evaluate_datasets(paths: Sequence[str], model_path: str | None = None, *,
                       config: Config = DEFAULT_CONFIG, jobs: int = 1, by: str = "dataset",
                       threshold: float | None = None, errors: bool = False,
-                      progress: Callable[[str], None] | None = None,
-                      ) -> tuple[dict[str, dict], list[dict], dict]:
-    """Score a saved model on datasets.
-
-    Returns {title: {group: metrics}}, and with `errors` the per-page error lists and the
-    error summary of `error_analysis` (empty otherwise).
-    """
+                      progress: Callable[[str], None] | None = None) -> Evaluation:
+    """Score a saved model on datasets; with `errors`, also find the blocks it got wrong."""
     model = Model.load(model_path)
     results: list[PageResult] = []
     pages_errors: list[dict] = []
@@ -129,13 +156,16 @@ def evaluate_datasets(paths: Sequence[str], model_path: str | None = None, *,
                         total[field_name] += cell[field_name]
     name = model_path or "default model"
     pages_errors.sort(key=lambda page: -page["tokens_lost"])
-    return {f"boilerplate ({name})": report(results, GROUP_KEYS[by])}, pages_errors, summary
+    return Evaluation({f"boilerplate ({name})": report(results, GROUP_KEYS[by])},
+                      pages_errors, summary, results)
 
 
 def compare_peers(paths: Sequence[str], peers: Sequence[str], *,
                   config: Config = DEFAULT_CONFIG, by: str = "dataset",
-                  progress: Callable[[str], None] | None = None) -> dict[str, dict]:
-    """Run peer extractors over the same pages and score them the same way."""
+                  progress: Callable[[str], None] | None = None,
+                  ours: Sequence[PageResult] = ()) -> dict[str, dict]:
+    """Run peer extractors over the same pages and score them the same way; with `ours`
+    (`Evaluation.results`), also each peer's `gap_report` ("boilerplate − PEER")."""
     runners = {name: peer(name) for name in peers}
     results: dict[str, list[PageResult]] = {name: [] for name in peers}
     for path in paths:
@@ -147,7 +177,11 @@ def compare_peers(paths: Sequence[str], peers: Sequence[str], *,
                                                 BlockCounts()))
         if progress:
             progress(f"peers done on {path}")
-    return {name: report(res, GROUP_KEYS[by]) for name, res in results.items()}
+    tables = {name: report(res, GROUP_KEYS[by]) for name, res in results.items()}
+    if ours:
+        for name, res in results.items():
+            tables[f"boilerplate − {name}"] = gap_report(ours, res, GROUP_KEYS[by])
+    return tables
 
 
 ERROR_KEY_FEATURES = ("n_tokens", "link_density", "text_density", "rel_index",

@@ -488,3 +488,22 @@ def test_no_region_flag_turns_the_region_pass_off(fixtures, capsys, monkeypatch)
     assert all(region["blocks"][i]["probability"] < region["cut"] for i in added)
     assert all(b["probability"] >= plain["cut"] for b in plain["blocks"]
                if b["label"] == "content")
+
+
+def test_evaluate_compare_prints_the_paired_gap_to_each_peer(tmp_path, monkeypatch, capsys):
+    from boilerplate import evaluate
+
+    from .helpers import write_jsonl
+
+    data = str(write_jsonl(tmp_path / "site" / "pages.jsonl.gz", bad_records=False))
+    monkeypatch.setattr(evaluate, "peer", lambda name: lambda html, lang: "")
+    assert main(["evaluate", data, "--compare", "blank", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("boilerplate − blank"))
+    assert header.split()[-3:] == ["pages", "f1_gap", "f1_gap_std"]
+    gap_rows = [line.split() for line in out.split("boilerplate − blank")[1].splitlines()
+                if line.strip()]
+    assert gap_rows[-1][:2] == ["overall", "8"] and gap_rows[-1][2].startswith("+")
+    assert main(["evaluate", data, "--compare", "blank", "--quiet", "--json"]) == 0
+    tables = json.loads(capsys.readouterr().out)
+    assert set(tables["boilerplate − blank"]["overall"]) == {"pages", "f1_gap", "f1_gap_std"}

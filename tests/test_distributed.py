@@ -83,7 +83,7 @@ def test_evaluate_on_a_local_cluster_matches_one_process(tmp_path):
 
     data = str(write_jsonl(tmp_path / "site" / "pages.jsonl.gz"))
     with pytest.warns(Warning):  # the two broken records of the test dataset
-        tables, _, _ = evaluate_datasets([data])
+        tables = evaluate_datasets([data]).tables
     (single,) = tables.values()
     results = run_on_cluster(evaluate_bag([data], records_per_range=3), "local")
     assert len(results) == 8 and len({r.page_id for r in results}) == 8

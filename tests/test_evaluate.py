@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from boilerplate.blocks import Containers
-from boilerplate.evaluate import report, score_pageset
-from boilerplate.metrics import BlockCounts, score_page
+from boilerplate.evaluate import PageResult, gap_report, report, score_pageset
+from boilerplate.metrics import BlockCounts, paired_difference, score_page
 from boilerplate.model import Model
 from boilerplate.train import PageSet
 
@@ -102,3 +102,40 @@ def test_results_without_block_decisions_have_no_block_scores():
     results = [PageResult("peer", "p1", "en", {}, score_page("a b c d", "a b c d"), BlockCounts())]
     row = report(results)["overall"]
     assert row["f1"] == 1.0 and row["block_f1"] is None
+
+
+def _result(dataset, page_id, gold, found, lang="en"):
+    return PageResult(dataset, page_id, lang, {}, score_page(gold, found), BlockCounts())
+
+
+def test_gap_report_pairs_pages_by_dataset_and_id():
+    gold = "one two three four five six seven eight"
+    ours = [_result("a", "p1", gold, gold), _result("a", "p2", gold, gold),
+            _result("b", "p1", gold, "one two three four"), _result("b", "only-ours", gold, gold)]
+    # the peer's results come in another order, and it misses half of a's first page
+    theirs = [_result("b", "p1", gold, gold), _result("a", "p2", gold, gold),
+              _result("a", "p1", gold, "five six seven eight")]
+    table = gap_report(ours, theirs)
+    assert table["a"]["pages"] == 2 and table["b"]["pages"] == 1
+    assert table["overall"]["pages"] == 3  # the page the peer never scored is left out
+    assert table["a"]["f1_gap"] > 0 > table["b"]["f1_gap"]
+    delta, std = paired_difference([ours[0].score, ours[1].score, ours[2].score],
+                                   [theirs[2].score, theirs[1].score, theirs[0].score])
+    assert table["overall"]["f1_gap"] == round(delta, 4)
+    assert table["overall"]["f1_gap_std"] == round(std, 4)
+
+
+def test_compare_peers_sets_each_peer_beside_our_results(tmp_path, monkeypatch):
+    from boilerplate import evaluate
+
+    from .helpers import write_jsonl
+
+    data = str(write_jsonl(tmp_path / "site" / "pages.jsonl.gz", bad_records=False))
+    found = evaluate.evaluate_datasets([data])
+    monkeypatch.setattr(evaluate, "peer", lambda name: lambda html, lang: "")
+    tables = evaluate.compare_peers([data], ["blank"], ours=found.results)
+    assert tables["blank"]["overall"]["f1"] == 0.0
+    gap = tables["boilerplate − blank"]["overall"]
+    assert gap["pages"] == len(found.results) == 8
+    assert gap["f1_gap"] == found.tables["boilerplate (default model)"]["overall"]["f1"]
+    assert "boilerplate − blank" not in evaluate.compare_peers([data], ["blank"])
