@@ -33,6 +33,8 @@ from .sources import Page, SourceError, iter_pages
 from .train import HyperParams
 
 REPORT_COLUMNS = ("pages", "precision", "recall", "f1", "f1_std", "block_f1")
+REPORT_NAME_WIDTH = 24
+"""Width of a report's first column (titles and group names), wider where one is longer."""
 GAP_COLUMNS = ("pages", "f1_gap", "f1_gap_std")
 """Columns of a "boilerplate − PEER" table: our F1 less the peer's, paired deviation."""
 
@@ -209,10 +211,11 @@ def _print_tables(tables: dict[str, dict], *, as_json: bool) -> None:
 
 def _report_lines(title: str, table: dict[str, dict]) -> list[str]:
     columns = GAP_COLUMNS if any("f1_gap" in row for row in table.values()) else REPORT_COLUMNS
-    lines = [f"{title:<24}" + "".join(f"{c:>11}" for c in columns)]
+    width = max([REPORT_NAME_WIDTH, len(title) + 1, *(len(name) + 1 for name in table)])
+    lines = [f"{title:<{width}}" + "".join(f"{c:>11}" for c in columns)]
     for name, row in table.items():
         cells = "".join(_report_cell(row.get(c), signed=c == "f1_gap") for c in columns)
-        lines.append(f"{name:<24}{cells}")
+        lines.append(f"{name:<{width}}{cells}")
     return lines
 
 

@@ -501,8 +501,10 @@ def test_evaluate_compare_prints_the_paired_gap_to_each_peer(tmp_path, monkeypat
     out = capsys.readouterr().out
     header = next(line for line in out.splitlines() if line.startswith("boilerplate − blank"))
     assert header.split()[-3:] == ["pages", "f1_gap", "f1_gap_std"]
-    gap_rows = [line.split() for line in out.split("boilerplate − blank")[1].splitlines()
-                if line.strip()]
+    gap_lines = [line for line in ("boilerplate − blank" + out.split("boilerplate − blank")[1])
+                 .splitlines() if line.strip()]
+    assert len({len(line) for line in gap_lines}) == 1  # columns line up under the header
+    gap_rows = [line.split() for line in gap_lines[1:]]
     assert gap_rows[-1][:2] == ["overall", "8"] and gap_rows[-1][2].startswith("+")
     assert main(["evaluate", data, "--compare", "blank", "--quiet", "--json"]) == 0
     tables = json.loads(capsys.readouterr().out)
