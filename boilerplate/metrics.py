@@ -121,16 +121,19 @@ def _f1_of(prec: np.ndarray, has_pred: np.ndarray, rec: np.ndarray, has_gold: np
     return p, r, (2 * p * r / (p + r) if p + r > 0 else 0.0)
 
 
+def _columns(scores: Sequence[PageScore]) -> tuple[np.ndarray, ...]:
+    """Precision, has-output, recall and has-gold of each page, as `_f1_of` takes them."""
+    return (np.array([s.precision for s in scores]), np.array([s.has_pred for s in scores]),
+            np.array([s.recall for s in scores]), np.array([s.has_gold for s in scores]))
+
+
 def summarize(scores: Sequence[PageScore], samples: int = BOOTSTRAP_SAMPLES,
               seed: int = BOOTSTRAP_SEED) -> Summary:
     """Aggregate page scores the benchmark's way, with a seeded bootstrap for the spread."""
     n = len(scores)
     if n == 0:
         return Summary(0, 0.0, 0.0, 0.0, 0.0)
-    prec = np.array([s.precision for s in scores])
-    rec = np.array([s.recall for s in scores])
-    has_pred = np.array([s.has_pred for s in scores])
-    has_gold = np.array([s.has_gold for s in scores])
+    prec, has_pred, rec, has_gold = _columns(scores)
     p, r, f1 = _f1_of(prec, has_pred, rec, has_gold)
     if samples <= 0:
         return Summary(n, p, r, f1, 0.0)
@@ -155,9 +158,7 @@ def paired_difference(ours: Sequence[PageScore], theirs: Sequence[PageScore],
     n = len(ours)
     if n == 0:
         return 0.0, 0.0
-    arrays = [(np.array([s.precision for s in side]), np.array([s.has_pred for s in side]),
-               np.array([s.recall for s in side]), np.array([s.has_gold for s in side]))
-              for side in (ours, theirs)]
+    arrays = [_columns(ours), _columns(theirs)]
 
     def gap(idx: np.ndarray | slice) -> float:
         (p1, h1, r1, g1), (p2, h2, r2, g2) = arrays
