@@ -61,10 +61,10 @@ from boilerplate.config import (
 )
 from boilerplate.datasets import Dataset
 from boilerplate.errors import BoilerplateWarning
-from boilerplate.evaluate import OVERALL, PageResult, report, score_pageset
+from boilerplate.evaluate import OVERALL, PageResult, gap_report, report, score_pageset
 from boilerplate.features import feature_names
 from boilerplate.labels import UNLABELED
-from boilerplate.metrics import BlockCounts, paired_difference, summarize
+from boilerplate.metrics import BlockCounts
 from boilerplate.peers import peer, run_safely
 from boilerplate.train import (
     HOLDOUT_SHARE,
@@ -202,16 +202,13 @@ def cell(row: dict | None) -> str:
 
 def lead(mine: list[PageResult], theirs: dict[str, list[PageResult]]) -> tuple[float, str]:
     """Our F1 less the best peer's on the same pages, and the cell showing it with the paired
-    bootstrap deviation (both resampled together), which says whether the lead is real."""
+    bootstrap deviation (`evaluate.gap_report`), which says whether the lead is real."""
     if not theirs:
         return 0.0, "-"
-    aligned = {}
-    for name, results in theirs.items():
-        by_id = {r.page_id: r.score for r in results}
-        aligned[name] = [by_id[r.page_id] for r in mine]
-    best = max(aligned, key=lambda name: summarize(aligned[name], samples=0).f1)
-    delta, std = paired_difference([r.score for r in mine], aligned[best])
-    return delta, f"{delta:+.3f} ± {std:.3f}"
+    gaps = {name: gap_report(mine, results, digits=None)[OVERALL]
+            for name, results in theirs.items()}
+    best = gaps[min(gaps, key=lambda name: gaps[name]["f1_gap"])]  # the best peer: least lead
+    return best["f1_gap"], f"{best['f1_gap']:+.3f} ± {best['f1_gap_std']:.3f}"
 
 
 def main(argv: list[str] | None = None) -> int:

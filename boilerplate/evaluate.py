@@ -18,6 +18,8 @@ from .templates import demote, recurring_rows
 from .train import PageSet, load_pageset, predicted_texts, with_lexicon
 
 OVERALL = "overall"
+REPORT_DIGITS = 4
+"""Decimals of the figures in a gap report's tables."""
 
 
 @dataclass(frozen=True)
@@ -103,10 +105,12 @@ GROUP_KEYS: dict[str, Callable[[PageResult], str]] = {
 
 
 def gap_report(ours: Sequence[PageResult], theirs: Sequence[PageResult],
-               key: Callable[[PageResult], str] = lambda r: r.dataset) -> dict[str, dict]:
+               key: Callable[[PageResult], str] = lambda r: r.dataset,
+               digits: int | None = REPORT_DIGITS) -> dict[str, dict]:
     """Per group and overall, our token F1 less another extractor's on the pages both
     scored, with the paired bootstrap deviation (`metrics.paired_difference`): the two
-    extractors' own deviations overstate how unsure the gap between them is."""
+    extractors' own deviations overstate how unsure the gap between them is. Rounded to
+    `digits` like `report` (None: not rounded, for callers that round once themselves)."""
     by_page = {(r.dataset, r.page_id): r.score for r in theirs}
     groups: dict[str, list[tuple[PageScore, PageScore]]] = {}
     for result in ours:
@@ -117,8 +121,9 @@ def gap_report(ours: Sequence[PageResult], theirs: Sequence[PageResult],
     out = {}
     for name, pairs in [*sorted(groups.items()), (OVERALL, every)]:
         delta, std = paired_difference([a for a, _ in pairs], [b for _, b in pairs])
-        out[name] = {"pages": len(pairs), "f1_gap": round(delta, 4),
-                     "f1_gap_std": round(std, 4)}
+        if digits is not None:
+            delta, std = round(delta, digits), round(std, digits)
+        out[name] = {"pages": len(pairs), "f1_gap": delta, "f1_gap_std": std}
     return out
 
 
