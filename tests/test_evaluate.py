@@ -123,6 +123,8 @@ def test_gap_report_pairs_pages_by_dataset_and_id():
                                    [theirs[2].score, theirs[1].score, theirs[0].score])
     assert table["overall"]["f1_gap"] == round(delta, 4)
     assert table["overall"]["f1_gap_std"] == round(std, 4)
+    exact = gap_report(ours, theirs, digits=None)["overall"]
+    assert (exact["f1_gap"], exact["f1_gap_std"]) == (delta, std)
 
 
 def test_compare_peers_sets_each_peer_beside_our_results(tmp_path, monkeypatch):
