@@ -3,7 +3,7 @@
 Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
                             [--without SET,...] [--extra SET,...] [--page-cut] [--no-region]
-                            [--no-gap] [--no-listing] [--no-fill] [--no-feed]
+                            [--no-gap] [--no-listing] [--no-fill] [--no-feed] [--no-sections]
                             [--reuse-models]
                             [--learned-cut] [--no-learned-cut]
                             [--page-weight-power P] [--max-features F] [--no-lexicon]
@@ -57,6 +57,7 @@ from boilerplate.config import (
     LISTING_FLOOR,
     PAGE_CUT_FLOOR,
     REGION_FLOOR,
+    REGION_SECTIONS,
     Config,
 )
 from boilerplate.datasets import Dataset
@@ -105,9 +106,9 @@ def cache_key() -> str:
 
 
 def add_decision_flags(ap: argparse.ArgumentParser) -> None:
-    """--page-cut, --no-region, --no-gap, --no-listing, --no-fill and --no-feed: the
-    extractor's decision passes (per-page cut opt-in, main region, gap, listing, fill and
-    feed passes on by default)."""
+    """--page-cut, --no-region, --no-gap, --no-listing, --no-fill, --no-feed and
+    --no-sections: the extractor's decision passes (per-page cut opt-in, main region, gap,
+    listing, fill and feed passes and section regions on by default)."""
     ap.add_argument("--page-cut", action="store_true",
                     help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
     ap.add_argument("--no-region", action="store_true",
@@ -120,6 +121,9 @@ def add_decision_flags(ap: argparse.ArgumentParser) -> None:
                     help="turn off the fill pass (model.fill_pass), on by default")
     ap.add_argument("--no-feed", action="store_true",
                     help="turn off the feed pass (model.feed_pass), on by default")
+    ap.add_argument("--no-sections", action="store_true",
+                    help="keep a manual's one section as its main region "
+                         "(model.section_regions), widened by default")
     ap.add_argument("--no-learned-cut", action="store_true",
                     help="keep the model's threshold on every page (Model.cut_model unused)")
     ap.add_argument("--site-templates", action="store_true",
@@ -134,6 +138,7 @@ def decision_config(args: argparse.Namespace) -> Config:
                    listing_floor=None if args.no_listing else LISTING_FLOOR,
                    fill_floor=None if args.no_fill else FILL_FLOOR,
                    feed_link_density=None if args.no_feed else FEED_LINK_DENSITY,
+                   region_sections=None if args.no_sections else REGION_SECTIONS,
                    cut_margin=None if args.no_learned_cut else DEFAULT_CONFIG.cut_margin,
                    site_templates=args.site_templates)
 
@@ -145,6 +150,7 @@ def decision_name(args: argparse.Namespace) -> str:
     passes += [] if args.no_listing else [f"a listing's records down to {LISTING_FLOOR}"]
     passes += [] if args.no_fill else [f"an unsure page's main region down to {FILL_FLOOR}"]
     passes += [] if args.no_feed else ["a sure article's feed dropped"]
+    passes += [] if args.no_sections else ["a manual's sections as one region"]
     passes += [] if args.no_learned_cut else ["learned page cut where the model has one"]
     passes += ["site templates"] if args.site_templates else []
     return " and ".join(passes) or "fixed threshold"

@@ -104,11 +104,14 @@ class Containers(NamedTuple):
     Block i's container ids, the root (0) first, are ids[starts[i]:starts[i + 1]]; paths[i]
     numbers its tag path, so blocks with equal numbers share one (a page's posts, its
     paragraphs). paths is None when not asked for (the featurizer has no use for it).
+    regions[c], where given, is the container that stands for container c as a page's main
+    region (`model.section_regions`); None: each container stands for itself.
     """
 
     ids: np.ndarray
     starts: np.ndarray
     paths: np.ndarray | None
+    regions: np.ndarray | None = None
 
     @property
     def lengths(self) -> np.ndarray:

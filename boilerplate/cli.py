@@ -22,6 +22,7 @@ from .config import (
     LISTING_FLOOR,
     PAGE_CUT_FLOOR,
     REGION_FLOOR,
+    REGION_SECTIONS,
     Config,
 )
 from .errors import BoilerplateError, BoilerplateWarning
@@ -52,12 +53,13 @@ def _config(args: argparse.Namespace) -> Config:
     gap = None if getattr(args, "no_gap", False) else GAP_FLOOR
     listing = None if getattr(args, "no_listing", False) else LISTING_FLOOR
     fill = None if getattr(args, "no_fill", False) else FILL_FLOOR
+    sections = None if getattr(args, "no_sections", False) else REGION_SECTIONS
     feed = None if getattr(args, "no_feed", False) else FEED_LINK_DENSITY
     margin = None if getattr(args, "no_learned_cut", False) else DEFAULT_CONFIG.cut_margin
     return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks,
                    page_cut_floor=floor, region_floor=region, gap_floor=gap,
                    listing_floor=listing, fill_floor=fill, feed_link_density=feed,
-                   cut_margin=margin,
+                   region_sections=sections, cut_margin=margin,
                    site_templates=getattr(args, "site_templates", False))
 
 
@@ -87,6 +89,11 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              "throughout, keeps every block of the main region down to "
                              f"probability {FILL_FLOOR}, but for links and text the page "
                              "repeats (a manual's entries, a forum's replies)")
+    parser.add_argument("--no-sections", action="store_true",
+                        help="keep a main region that is one of a manual's sections (led by "
+                             f"a heading among {REGION_SECTIONS} or more siblings led by "
+                             "headings of its level) to that section, instead of widening "
+                             "it to all of them")
     # argparse %-formats help texts: a percent sign is written "%%" there.
     parser.add_argument("--no-feed", action="store_true",
                         help="turn off the feed pass, which, on a page with a sure article, "

@@ -85,6 +85,9 @@ FILL_FLOOR = 0.02
 """The fill pass's floor (on by default, `--no-fill` turns it off)."""
 FEED_LINK_DENSITY = 0.2
 """The feed pass's link density (on by default, `--no-feed` turns it off)."""
+REGION_SECTIONS = 3
+"""Sibling sections that make a main region one section of a manual (`Config.region_sections`;
+on by default, `--no-sections` turns it off)."""
 
 
 CUT_GRID: tuple[float, ...] = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
@@ -151,6 +154,13 @@ class Config:
     around both. None turns this off."""
     region_article_sure: float = 0.9
     """The probability at which a kept block counts towards that article."""
+    region_sections: int | None = REGION_SECTIONS
+    """A main region led by a heading (h2-h6) among at least this many sibling elements led
+    by headings of the same level is one section of a manual, whose later sections a model
+    taught mostly on news rates lower and lower: the region is their parent instead, up the
+    tree while that holds and while the wider region takes in no comment container (a
+    post's comments are a section led by a heading too; `model.section_regions`). Every
+    pass that uses the main region sees the wider one. None keeps the deepest container."""
     code_floor: float | None = CODE_FLOOR
     """A code block (`<pre>`) next to a kept block is kept down to this probability
     (`model.code_pass`): a manual's examples, which a model that learned mostly from news

@@ -54,7 +54,8 @@ def decide(model: Model, pages: PageSet, threshold: float | None = None,
     thresholds = model.page_thresholds(proba, pages.X, pages.page_starts, config, threshold)
     keep = kept_rows(proba, model.block_tokens(pages.X), pages.page_starts, thresholds, config,
                      pages.trees, model.code_rows(pages.X), model.link_rows(pages.X),
-                     model.repeat_rows(pages.X))
+                     model.repeat_rows(pages.X), model.heading_rows(pages.X),
+                     model.comment_rows(pages.X))
     return proba, keep
 
 

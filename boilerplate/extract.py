@@ -71,7 +71,9 @@ class Extractor:
         values = features.values
         keep, cut = decide_page(decided, self.model.block_tokens(values), tree, threshold,
                                 self.config, self.model.code_rows(values),
-                                self.model.link_rows(values), self.model.repeat_rows(values))
+                                self.model.link_rows(values), self.model.repeat_rows(values),
+                                self.model.heading_rows(values),
+                                self.model.comment_rows(values))
         classified = tuple(map(ClassifiedBlock, blocks, keep.tolist(), scores.tolist()))
         title = title_of(doc.og_title, doc.html_title, classified)
         lang = cjk_lang(content_sample(classified)) or doc.lang

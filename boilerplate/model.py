@@ -38,6 +38,13 @@ LINK_COLUMN = "link_density"
 REPEAT_COLUMN = "repeats"
 """The feature column of how often a block's text recurs on its page, as log(count)
 (`Model.repeat_rows`, `fill_pass`)."""
+HEADING_COLUMN = "heading_level"
+"""The feature column of a block's heading level, 0 for none (`Model.heading_rows`)."""
+COMMENT_COLUMNS = ("own_comment", "anc_comment")
+"""The feature columns that say a block's element or an ancestor is named "comment"
+(`Model.comment_rows`)."""
+SECTION_MIN_HEADING = 2
+"""Sections start at <h2>: an <h1> heads the whole article (`section_regions`)."""
 FILE_MODE = 0o644
 """Model files are data to share, not secrets (mkstemp would leave them owner-only)."""
 CUT_STEP = 0.05
@@ -189,7 +196,52 @@ def main_region(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: C
     main = int(np.argmax(np.where(wide, depth, -1.0)))
     if depth[main] < REGION_MIN_DEPTH:
         return None
+    if tree.regions is not None:
+        main = int(tree.regions[main])
     return np.bincount(tree.block_of_each()[tree.ids == main], minlength=len(keep)) > 0
+
+
+def section_regions(tree: Containers, heads: np.ndarray, comments: np.ndarray,
+                    min_sections: int) -> np.ndarray:
+    """For each container id, the container that stands for it as a main region: its parent
+    where it is led by a heading of level SECTION_MIN_HEADING or deeper and its parent holds
+    at least `min_sections` children led by headings of that level, repeated up the tree
+    while the parent lies below <body> and holds no more `comments` blocks than it.
+
+    A manual's sections are siblings led by headings alike; a model taught on news is sure
+    of the first and ever less sure of the later ones, so the deepest container holding the
+    kept blocks is one section. A blog post and its comments are two such sections: the
+    comment container stops the climb.
+    """
+    ids = tree.ids
+    n = int(ids.max()) + 1 if len(ids) else 0
+    regions = np.arange(n)
+    if n == 0:
+        return regions
+    owner = tree.block_of_each()
+    inner = np.flatnonzero(np.diff(owner, prepend=-1) == 0)  # entries below their block's root
+    parent = np.full(n, -1)
+    parent[ids[inner]] = ids[inner - 1]
+    first = np.full(n, len(heads))
+    np.minimum.at(first, ids, owner)
+    level = np.zeros(n, dtype=np.int64)
+    seen = first < len(heads)  # ids with no block of their own lead nothing
+    level[seen] = np.asarray(heads, dtype=np.int64)[first[seen]]
+    led = (level >= SECTION_MIN_HEADING) & (parent >= 0)
+    pairs = parent * (level.max() + 1) + level
+    _, where, count = np.unique(pairs[led], return_inverse=True, return_counts=True)
+    siblings = np.zeros(n, dtype=np.int64)
+    siblings[led] = count[where]
+    held = tree.sums(np.asarray(comments, dtype=np.float64))
+    depth = tree.depths()
+    up = led & (siblings >= min_sections)
+    up[up] &= (depth[parent[up]] >= REGION_MIN_DEPTH) & (held[parent[up]] <= held[up])
+    step = np.where(up, parent, regions)
+    while True:
+        higher = step[regions]
+        if (higher == regions).all():
+            return regions
+        regions = higher
 
 
 def region_pass(proba: np.ndarray, tokens: np.ndarray, keep: np.ndarray, tree: Containers,
@@ -427,7 +479,8 @@ def feed_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Con
 
 def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
                 threshold: float, config: Config, code: np.ndarray | None = None,
-                links: np.ndarray | None = None, repeated: np.ndarray | None = None
+                links: np.ndarray | None = None, repeated: np.ndarray | None = None,
+                heads: np.ndarray | None = None, comments: np.ndarray | None = None
                 ) -> tuple[np.ndarray, float]:
     """One page's content decision and the cut it used: the threshold, or the page's own
     lower cut (`config.page_cut_floor`), plus the main region (`config.region_floor`), then
@@ -437,9 +490,15 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
     `links`), then the main region of a page the model is unsure of throughout
     (`config.fill_floor`, with `links`; blocks marked `repeated` on the page stay out), and
     last drops a feed of teasers beside a sure article (`config.feed_link_density`, with
-    `links`)."""
+    `links`). With `heads` (heading levels) and `comments` (blocks in comment containers),
+    a main region that is one of a manual's sections widens to them all
+    (`config.region_sections`)."""
     cut = page_cut(proba, tokens, threshold, config.page_cut_floor)
     keep = proba >= cut
+    if (config.region_sections is not None and tree is not None and heads is not None
+            and comments is not None):
+        tree = tree._replace(regions=section_regions(tree, heads, comments,
+                                                     config.region_sections))
     if config.region_floor is not None and config.region_floor < cut:
         if tree is None or tree.paths is None:
             raise ModelError("the main-region pass needs the blocks' containers and tag paths "
@@ -480,14 +539,16 @@ def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
               threshold: float | np.ndarray, config: Config,
               trees: list[Containers] | None = None,
               code: np.ndarray | None = None, links: np.ndarray | None = None,
-              repeated: np.ndarray | None = None) -> np.ndarray:
+              repeated: np.ndarray | None = None, heads: np.ndarray | None = None,
+              comments: np.ndarray | None = None) -> np.ndarray:
     """Content decision for many pages' blocks, each page deciding for itself.
 
     Page i is rows bounds[i]:bounds[i + 1] (PageSet.page_starts, which ends with the total),
     its containers are trees[i] and its threshold threshold[i] (or one for all); `code`
     marks code blocks for the code pass, `links` gives link densities for the gap, listing
-    and fill passes (none of them runs without it) and `repeated` marks the blocks whose
-    text recurs on their page, which the fill pass leaves out.
+    and fill passes (none of them runs without it), `repeated` marks the blocks whose
+    text recurs on their page, which the fill pass leaves out, and `heads` and `comments`
+    (heading levels, blocks in comment containers) let a manual's section widen its region.
     """
     keep = np.zeros(len(proba), dtype=bool)
     edges = np.asarray(bounds).tolist()
@@ -498,7 +559,9 @@ def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
                                          float(thresholds[i]), config,
                                          None if code is None else code[start:end],
                                          None if links is None else links[start:end],
-                                         None if repeated is None else repeated[start:end])
+                                         None if repeated is None else repeated[start:end],
+                                         None if heads is None else heads[start:end],
+                                         None if comments is None else comments[start:end])
     return keep
 
 
@@ -624,6 +687,20 @@ class Model:
         if REPEAT_COLUMN not in self.feature_names:
             return None
         return X[:, self.feature_names.index(REPEAT_COLUMN)] > 0
+
+    def heading_rows(self, X: np.ndarray) -> np.ndarray | None:
+        """Each row's heading level (0: none), for `section_regions`; None if the model has
+        no such column."""
+        if HEADING_COLUMN not in self.feature_names:
+            return None
+        return X[:, self.feature_names.index(HEADING_COLUMN)]
+
+    def comment_rows(self, X: np.ndarray) -> np.ndarray | None:
+        """Which rows sit in an element named "comment", for `section_regions`; None if the
+        model has no such columns."""
+        if not all(c in self.feature_names for c in COMMENT_COLUMNS):
+            return None
+        return (X[:, [self.feature_names.index(c) for c in COMMENT_COLUMNS]] > 0).any(axis=1)
 
     def predict_proba(self, features: FeatureMatrix) -> np.ndarray:
         """Probability that each block is content, for one page's features."""

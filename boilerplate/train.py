@@ -18,7 +18,15 @@ from .errors import BoilerplateError, BoilerplateWarning
 from .features import LEXICON_COLUMNS, Lexicon, feature_names, featurize, lexicon_columns
 from .labels import UNLABELED, labels_from_annotation, labels_from_snippets, labels_from_text
 from .metrics import PageScore, score_gold, summarize
-from .model import SMOOTHER_FEATURES, Model, kept_rows, page_summary, smoothing_input
+from .model import (
+    COMMENT_COLUMNS,
+    HEADING_COLUMN,
+    SMOOTHER_FEATURES,
+    Model,
+    kept_rows,
+    page_summary,
+    smoothing_input,
+)
 from .parse import parse
 from .templates import site_of_url
 from .text import tokens as tokens_of
@@ -431,13 +439,17 @@ def fit_cut_model(held: PageSet, proba: np.ndarray, threshold: float,
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     plain = replace(config, page_cut_floor=None, cut_margin=None)
-    tokens = held.X[:, list(feature_names(config)).index("n_tokens")]
+    names = list(feature_names(config))
+    tokens = held.X[:, names.index("n_tokens")]
+    heads = held.X[:, names.index(HEADING_COLUMN)]
+    comments = (held.X[:, [names.index(c) for c in COMMENT_COLUMNS]] > 0).any(axis=1)
     grid = np.array(CUT_GRID)
     cuts = np.append(grid, threshold)
     f1 = np.zeros((held.n_pages, len(cuts)))
     taught = np.ones(held.n_pages, dtype=bool)
     for k, cut in enumerate(cuts):
-        keep = kept_rows(proba, tokens, held.page_starts, cut, plain, held.trees)
+        keep = kept_rows(proba, tokens, held.page_starts, cut, plain, held.trees,
+                         heads=heads, comments=comments)
         scores = [held.score(i, t) for i, t in enumerate(predicted_texts(held, keep))]
         f1[:, k] = [s.f1 for s in scores]
         taught = np.array([s.has_gold for s in scores], dtype=bool)

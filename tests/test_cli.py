@@ -403,9 +403,9 @@ def _extract_with_and_without(flags, fixtures, capsys, monkeypatch):
     seen = []
     real = extract_module.decide_page
 
-    def spy(proba, tokens, tree, threshold, config, code=None, links=None, repeated=None):
+    def spy(proba, tokens, tree, threshold, config, *marks):
         seen.append((config, tree))
-        return real(proba, tokens, tree, threshold, config, code, links, repeated)
+        return real(proba, tokens, tree, threshold, config, *marks)
 
     monkeypatch.setattr(extract_module, "decide_page", spy)
     page = str(fixtures / "en_news.html")
@@ -459,6 +459,27 @@ def test_no_fill_flag_turns_the_fill_pass_off(fixtures, capsys, monkeypatch):
     assert [config.fill_floor for config, _ in seen] == [FILL_FLOOR, None]
     # The fixture is an article the model is sure of: the pass leaves it alone.
     assert _content(fill) == _content(plain)
+
+
+def test_no_sections_flag_keeps_a_sections_own_region(fixtures, capsys, monkeypatch):
+    from boilerplate import model as model_module
+    from boilerplate.config import REGION_SECTIONS
+
+    heads = []
+    real = model_module.section_regions
+
+    def spy(tree, levels, comments, min_sections):
+        heads.append((levels.tolist(), min_sections))
+        return real(tree, levels, comments, min_sections)
+
+    monkeypatch.setattr(model_module, "section_regions", spy)
+    sections, plain, seen = _extract_with_and_without("--no-sections", fixtures, capsys,
+                                                      monkeypatch)
+    assert [config.region_sections for config, _ in seen] == [REGION_SECTIONS, None]
+    # The extractor hands the page's heading levels over once, with the pass on; the news
+    # fixture's headline is its <h1>.
+    assert len(heads) == 1 and heads[0][1] == REGION_SECTIONS and 1.0 in heads[0][0]
+    assert _content(sections) == _content(plain)
 
 
 def test_no_feed_flag_turns_the_feed_pass_off(fixtures, capsys, monkeypatch):

@@ -837,3 +837,118 @@ def test_decide_page_runs_the_fill_pass_where_link_densities_are_given():
         proba >= 0.5).tolist()
     with pytest.raises(ModelError, match="fill_floor=None"):
         decide_page(proba, tokens, None, 0.5, on, None, links)
+
+
+def _guide_page():
+    """The guide fixture's blocks, containers, heading levels and comment marks (as the
+    featurizer gives them), with the probabilities a model taught mostly on news gives a
+    manual: its first section kept, the later ones ever lower, its menus lower still."""
+    from boilerplate.blocks import containers, segment
+    from boilerplate.features import featurize
+    from boilerplate.model import Model
+    from boilerplate.parse import parse
+    from boilerplate.text import tokens as tokens_of
+
+    from .conftest import FIXTURES
+
+    blocks = segment(parse((FIXTURES / "en_guide.html").read_bytes()))
+    features = featurize(blocks)
+    model = Model(estimator=None, feature_names=features.names)
+    heads, comments = model.heading_rows(features.values), model.comment_rows(features.values)
+    tokens = np.array([float(len(tokens_of(b.text))) for b in blocks])
+    links = np.array([b.anchor_chars / max(len(b.text.replace(" ", "")), 1) for b in blocks])
+    later = {"Monitoring": 0.3, "The status": 0.3, "A station ": 0.2, "Tables wai": 0.15}
+    proba = np.array([0.85 if b.text.startswith("Harbour Tools can") else
+                      0.8 if b.text.startswith("This guide") else
+                      later.get(b.text[:10], 0.05 if b.tag in ("h2", "pre") else 0.01)
+                      for b in blocks])
+    guide = np.array([1 <= i <= 11 for i in range(len(blocks))])
+    assert [blocks[i].text for i in np.flatnonzero(guide)][::10] == [
+        "Monitoring the harbour", "Tables wait in a queue per station until the copier takes "
+        "them; a queue that keeps growing means the copier cannot keep up."]
+    return blocks, containers(blocks), proba, tokens, links, heads, comments, guide
+
+
+def test_heading_and_comment_rows_read_their_columns():
+    from boilerplate.model import Model
+
+    model = Model(estimator=None, feature_names=("heading_level", "own_comment", "anc_comment"))
+    X = np.array([[2.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
+    assert model.heading_rows(X).tolist() == [2.0, 0.0, 0.0, 0.0]
+    assert model.comment_rows(X).tolist() == [False, True, True, False]
+    bare = Model(estimator=None, feature_names=("n_tokens",))
+    assert bare.heading_rows(X) is None and bare.comment_rows(X) is None
+    blocks, *_, heads, comments, _ = _guide_page()
+    assert [int(h) for h, b in zip(heads, blocks, strict=True) if h] == [1, 2, 2, 2, 2]
+    assert not comments.any()
+
+
+def test_section_regions_make_a_manuals_sections_one_region():
+    from boilerplate.model import main_region, section_regions
+
+    blocks, tree, proba, tokens, _, heads, comments, guide = _guide_page()
+    keep = proba >= 0.5
+    # The kept intro lies in the first of four sections led by <h2>: the deepest container
+    # holding its weight is that section.
+    first = main_region(proba, tokens, keep, tree, 0.75, min_blocks=2)
+    assert [b.text for b, x in zip(blocks, first, strict=True) if x][0] == "Introduction"
+    assert first.sum() == 3
+    # Its parent, the guide's own section (led by the <h1>), stands for it, and so for the
+    # other three; containers that are no section stand for themselves.
+    regions = section_regions(tree, heads, comments, 3)
+    wide = main_region(proba, tokens, keep, tree._replace(regions=regions), 0.75, min_blocks=2)
+    assert wide.tolist() == guide.tolist()
+    moved = np.flatnonzero(regions != np.arange(len(regions)))
+    assert len(moved) == 4 and len(set(regions[moved].tolist())) == 1
+    # Five sections are asked for, four are there: nothing moves.
+    assert (section_regions(tree, heads, comments, 5) == np.arange(len(regions))).all()
+
+
+def test_section_regions_stop_at_a_comment_container():
+    from boilerplate.blocks import containers, segment
+    from boilerplate.features import featurize
+    from boilerplate.model import Model, section_regions
+    from boilerplate.parse import parse
+
+    def regions_of(last_id: str) -> tuple[list, np.ndarray, np.ndarray]:
+        blocks = segment(parse(
+            "<html><body><div class='header'><a href='/'>Home</a></div><div class='main'>"
+            "<div class='entry'><h2>A day at the harbour</h2><p>We watched the boats come "
+            "in.</p></div><div class='share'><h2>Share this</h2><p>Send it to a friend.</p>"
+            f"</div><div id='{last_id}'><h2>Three replies</h2><p>Lovely pictures, thank "
+            "you.</p></div></div></body></html>"))
+        features = featurize(blocks)
+        model = Model(estimator=None, feature_names=features.names)
+        tree = containers(blocks)
+        return blocks, tree, section_regions(tree, model.heading_rows(features.values),
+                                             model.comment_rows(features.values), 3)
+
+    # The post's three sibling sections are led by <h2>; the last holds the comments, so
+    # the post's section stays its own region.
+    blocks, tree, regions = regions_of("comments")
+    post = tree.ids[tree.starts[1]:tree.starts[2]]
+    assert blocks[1].text == "A day at the harbour"
+    assert regions[post[-2]] == post[-2]
+    # Named otherwise, the three are one article's sections.
+    blocks, tree, regions = regions_of("more")
+    post = tree.ids[tree.starts[1]:tree.starts[2]]
+    assert regions[post[-2]] == post[-3]
+
+
+def test_decide_page_widens_a_manuals_region_over_its_sections():
+    from boilerplate.model import decide_page
+
+    blocks, tree, proba, tokens, links, heads, comments, guide = _guide_page()
+    plain = replace(DEFAULT_CONFIG, gap_floor=None, listing_floor=None)
+    keep, _ = decide_page(proba, tokens, tree, 0.5, plain, None, links, None, heads, comments)
+    # The fill pass keeps the whole guide, from its title to the last section's text; the
+    # breadcrumb, the table of contents and the footer stay out.
+    assert keep.tolist() == guide.tolist()
+    # Without section regions it keeps only the first section.
+    off = replace(plain, region_sections=None)
+    narrow, _ = decide_page(proba, tokens, tree, 0.5, off, None, links, None, heads, comments)
+    assert [b.text for b, k in zip(blocks, narrow, strict=True) if k][0] == "Introduction"
+    assert narrow.sum() == 3
+    # Nor without the heading levels and comment marks.
+    assert decide_page(proba, tokens, tree, 0.5, plain, None, links)[0].tolist() == (
+        narrow.tolist())
