@@ -4,6 +4,7 @@ Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
                             [--without SET,...] [--extra SET,...] [--page-cut] [--no-region]
                             [--no-gap] [--no-listing] [--no-fill] [--no-feed] [--no-sections]
+                            [--drop-comments]
                             [--reuse-models]
                             [--learned-cut] [--no-learned-cut]
                             [--page-weight-power P] [--max-features F] [--no-lexicon]
@@ -106,9 +107,10 @@ def cache_key() -> str:
 
 
 def add_decision_flags(ap: argparse.ArgumentParser) -> None:
-    """--page-cut, --no-region, --no-gap, --no-listing, --no-fill, --no-feed and
-    --no-sections: the extractor's decision passes (per-page cut opt-in, main region, gap,
-    listing, fill and feed passes and section regions on by default)."""
+    """--page-cut, --no-region, --no-gap, --no-listing, --no-fill, --no-feed, --no-sections
+    and --drop-comments: the extractor's decision passes (per-page cut and comment pass
+    opt-in; main region, gap, listing, fill and feed passes and section regions on by
+    default)."""
     ap.add_argument("--page-cut", action="store_true",
                     help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
     ap.add_argument("--no-region", action="store_true",
@@ -121,6 +123,9 @@ def add_decision_flags(ap: argparse.ArgumentParser) -> None:
                     help="turn off the fill pass (model.fill_pass), on by default")
     ap.add_argument("--no-feed", action="store_true",
                     help="turn off the feed pass (model.feed_pass), on by default")
+    ap.add_argument("--drop-comments", action="store_true",
+                    help="drop comment containers beside a sure article (model.comment_pass), "
+                         "off by default")
     ap.add_argument("--no-sections", action="store_true",
                     help="keep a manual's one section as its main region "
                          "(model.section_regions), widened by default")
@@ -139,6 +144,7 @@ def decision_config(args: argparse.Namespace) -> Config:
                    fill_floor=None if args.no_fill else FILL_FLOOR,
                    feed_link_density=None if args.no_feed else FEED_LINK_DENSITY,
                    region_sections=None if args.no_sections else REGION_SECTIONS,
+                   comment_trim=args.drop_comments,
                    cut_margin=None if args.no_learned_cut else DEFAULT_CONFIG.cut_margin,
                    site_templates=args.site_templates)
 
@@ -151,6 +157,7 @@ def decision_name(args: argparse.Namespace) -> str:
     passes += [] if args.no_fill else [f"an unsure page's main region down to {FILL_FLOOR}"]
     passes += [] if args.no_feed else ["a sure article's feed dropped"]
     passes += [] if args.no_sections else ["a manual's sections as one region"]
+    passes += ["comments beside a sure article dropped"] if args.drop_comments else []
     passes += [] if args.no_learned_cut else ["learned page cut where the model has one"]
     passes += ["site templates"] if args.site_templates else []
     return " and ".join(passes) or "fixed threshold"

@@ -2,6 +2,7 @@
 
 Usage: python bench/model_card.py [--model DIR] [--page-cut] [--no-region] [--no-gap]
                                   [--no-listing] [--no-fill] [--no-feed] [--no-sections]
+                                  [--drop-comments]
                                   [--shared ../shared] [--cache bench/.cache]
 
 Scores the model on every dataset, marking those it was trained on (from its metadata),

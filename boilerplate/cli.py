@@ -54,12 +54,13 @@ def _config(args: argparse.Namespace) -> Config:
     listing = None if getattr(args, "no_listing", False) else LISTING_FLOOR
     fill = None if getattr(args, "no_fill", False) else FILL_FLOOR
     sections = None if getattr(args, "no_sections", False) else REGION_SECTIONS
+    comments = getattr(args, "drop_comments", False)
     feed = None if getattr(args, "no_feed", False) else FEED_LINK_DENSITY
     margin = None if getattr(args, "no_learned_cut", False) else DEFAULT_CONFIG.cut_margin
     return replace(DEFAULT_CONFIG, max_bytes=args.max_bytes, max_blocks=args.max_blocks,
                    page_cut_floor=floor, region_floor=region, gap_floor=gap,
                    listing_floor=listing, fill_floor=fill, feed_link_density=feed,
-                   region_sections=sections, cut_margin=margin,
+                   region_sections=sections, comment_trim=comments, cut_margin=margin,
                    site_templates=getattr(args, "site_templates", False))
 
 
@@ -100,6 +101,11 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              "drops the unsure kept blocks outside the article's region whose "
                              f"element is {FEED_LINK_DENSITY:.0%}% links or more (a feed of "
                              "headlines and summaries beside the story)")
+    parser.add_argument("--drop-comments", action="store_true",
+                        help="on a page with a sure article outside comment containers "
+                             "(class or id \"comment...\"), drop the kept blocks inside them "
+                             "that lie outside the article's region: the comments under a "
+                             "blog post")
     parser.add_argument("--no-learned-cut", action="store_true",
                         help="keep the model's threshold on every page, even where the model "
                              "learned which cut suits a page (models trained with it move a "

@@ -477,6 +477,32 @@ def feed_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Con
     return keep & ~(outside & (density >= config.feed_link_density))
 
 
+def comment_pass(keep: np.ndarray, proba: np.ndarray, tokens: np.ndarray, tree: Containers,
+                 links: np.ndarray, comments: np.ndarray, config: Config) -> np.ndarray:
+    """`keep` less, on a page whose kept prose outside comment containers holds a sure
+    article (`config.region_article_tokens` at `config.region_article_sure` or above), the
+    kept `comments` blocks (in an element named "comment") outside that article's region.
+
+    Under a blog post the comments read like prose, and a thread of them can outweigh the
+    post; the region, trim and feed passes then keep them. A forum thread whose posts are its
+    content sits in such containers as a whole, first post included, so no sure article
+    stands outside them and the pass leaves it alone. On with `config.comment_trim` and
+    `config.region_article_tokens`.
+    """
+    sure, min_tokens = config.region_article_sure, config.region_article_tokens
+    if not config.comment_trim or min_tokens is None or not (keep & comments).any():
+        return keep
+    article = (keep & ~comments & (proba >= sure)
+               & (links < config.feed_max_block_link_density))
+    if tokens[article].sum() < min_tokens:
+        return keep
+    region = main_region(proba, tokens, article, tree, config.region_share)
+    drop = keep & comments
+    if region is not None:
+        drop &= ~region
+    return keep & ~drop
+
+
 def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
                 threshold: float, config: Config, code: np.ndarray | None = None,
                 links: np.ndarray | None = None, repeated: np.ndarray | None = None,
@@ -490,9 +516,10 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
     `links`), then the main region of a page the model is unsure of throughout
     (`config.fill_floor`, with `links`; blocks marked `repeated` on the page stay out), and
     last drops a feed of teasers beside a sure article (`config.feed_link_density`, with
-    `links`). With `heads` (heading levels) and `comments` (blocks in comment containers),
-    a main region that is one of a manual's sections widens to them all
-    (`config.region_sections`)."""
+    `links`), and then the comments beside a sure article (`config.comment_trim`, with
+    `links` and `comments`). With `heads` (heading levels) and `comments` (blocks in
+    comment containers), a main region that is one of a manual's sections widens to them
+    all (`config.region_sections`)."""
     cut = page_cut(proba, tokens, threshold, config.page_cut_floor)
     keep = proba >= cut
     if (config.region_sections is not None and tree is not None and heads is not None
@@ -532,6 +559,11 @@ def decide_page(proba: np.ndarray, tokens: np.ndarray, tree: Containers | None,
             raise ModelError("the feed pass needs the blocks' containers (blocks.containers); "
                              "pass them, or set Config.feed_link_density=None")
         keep = feed_pass(keep, proba, tokens, tree, links, config)
+    if links is not None and comments is not None and config.comment_trim:
+        if tree is None:
+            raise ModelError("the comment pass needs the blocks' containers "
+                             "(blocks.containers); pass them, or set Config.comment_trim=False")
+        keep = comment_pass(keep, proba, tokens, tree, links, comments, config)
     return keep, cut
 
 

@@ -482,6 +482,14 @@ def test_no_sections_flag_keeps_a_sections_own_region(fixtures, capsys, monkeypa
     assert _content(sections) == _content(plain)
 
 
+def test_drop_comments_flag_turns_the_comment_pass_on(fixtures, capsys, monkeypatch):
+    plain, dropped, seen = _extract_with_and_without("--drop-comments", fixtures, capsys,
+                                                     monkeypatch)
+    assert [config.comment_trim for config, _ in seen] == [False, True]
+    # The pass only drops.
+    assert _content(dropped) <= _content(plain)
+
+
 def test_no_feed_flag_turns_the_feed_pass_off(fixtures, capsys, monkeypatch):
     from boilerplate.config import FEED_LINK_DENSITY
 

@@ -952,3 +952,87 @@ def test_decide_page_widens_a_manuals_region_over_its_sections():
     # Nor without the heading levels and comment marks.
     assert decide_page(proba, tokens, tree, 0.5, plain, None, links)[0].tolist() == (
         narrow.tolist())
+
+
+POST = """<html><body><div class="nav"><a href="/">Home</a> <a href="/archive">Archive</a></div>
+<div class="main"><div class="entry">
+<h2>Rebuilding the harbour wall</h2>
+<p>The council voted on Tuesday to rebuild the harbour wall before the winter storms, after
+engineers found that the old stones had shifted by almost a metre along the eastern arm.</p>
+<p>Work starts next month and will close the eastern quay to boats for six weeks, while
+divers fix new footings and cranes lift the stones back into place one course at a time.</p>
+<p>The harbour master said the ferry will keep its western berth throughout, and that the
+lifeboat station will move to a temporary pontoon until the last stones are set and the
+engineers have signed the wall off as safe for the spring tides.</p>
+</div>
+<div id="comments"><div class="comment"><p>About time too, that wall has been leaning for
+years and nobody listened when we told them at the last meeting.</p></div>
+<div class="comment"><p>Six weeks without the eastern quay will hurt the fishing boats more
+than the council seems to think.</p></div></div></div></body></html>"""
+
+
+def _post_page(html: str = POST):
+    """A post's blocks, containers, link densities and comment marks, with the probabilities
+    a model gives it: the post sure, its comments kept too (they read like prose)."""
+    from boilerplate.blocks import containers, segment
+    from boilerplate.features import featurize
+    from boilerplate.model import Model
+    from boilerplate.parse import parse
+    from boilerplate.text import tokens as tokens_of
+
+    blocks = segment(parse(html))
+    features = featurize(blocks)
+    comments = Model(estimator=None, feature_names=features.names).comment_rows(features.values)
+    tokens = np.array([float(len(tokens_of(b.text))) for b in blocks])
+    links = np.array([b.anchor_chars / max(len(b.text.replace(" ", "")), 1) for b in blocks])
+    proba = np.array([0.05 if b.text.startswith("Home") else 0.8 if b.tag == "h2" else
+                      0.95 if b.text.startswith(("The council", "Work starts", "The harbour"))
+                      else 0.85
+                      for b in blocks])
+    return blocks, containers(blocks), proba, tokens, links, comments
+
+
+def test_comment_pass_drops_the_comments_beside_a_sure_article():
+    from boilerplate.model import comment_pass
+
+    blocks, tree, proba, tokens, links, comments = _post_page()
+    assert comments.tolist() == [False] * 5 + [True, True]
+    keep = proba >= 0.5
+    on = replace(DEFAULT_CONFIG, comment_trim=True)
+    assert comment_pass(keep, proba, tokens, tree, links, comments, on).tolist() == (
+        keep & ~comments).tolist()
+    # Off by default, and off without a sure article's weight.
+    assert comment_pass(keep, proba, tokens, tree, links, comments, DEFAULT_CONFIG
+                        ).tolist() == keep.tolist()
+    heavy = replace(on, region_article_tokens=float(tokens.sum()))
+    assert comment_pass(keep, proba, tokens, tree, links, comments, heavy).tolist() == (
+        keep.tolist())
+
+
+def test_comment_pass_leaves_a_thread_whose_posts_are_all_in_comment_containers():
+    from boilerplate.model import comment_pass
+
+    thread = POST.replace('<div class="entry">', '<div class="comment entry">')
+    blocks, tree, proba, tokens, links, comments = _post_page(thread)
+    assert comments[1:].all()
+    keep = proba >= 0.5
+    on = replace(DEFAULT_CONFIG, comment_trim=True)
+    assert comment_pass(keep, proba, tokens, tree, links, comments, on).tolist() == (
+        keep.tolist())
+
+
+def test_decide_page_runs_the_comment_pass_where_asked():
+    from boilerplate.model import decide_page
+
+    blocks, tree, proba, tokens, links, comments = _post_page()
+    on = replace(DEFAULT_CONFIG, comment_trim=True)
+    keep, _ = decide_page(proba, tokens, tree, 0.5, on, None, links, None, None, comments)
+    assert [b.text[:12] for b, k in zip(blocks, keep, strict=True) if k] == [
+        "Rebuilding t", "The council ", "Work starts ", "The harbour "]
+    assert decide_page(proba, tokens, tree, 0.5, DEFAULT_CONFIG, None, links, None, None,
+                       comments)[0].tolist() == (proba >= 0.5).tolist()
+    with pytest.raises(ModelError, match="comment_trim=False"):
+        decide_page(proba, tokens, None, 0.5, replace(on, region_floor=None, gap_floor=None,
+                                                      listing_floor=None, fill_floor=None,
+                                                      feed_link_density=None),
+                    None, links, None, None, comments)
