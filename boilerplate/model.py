@@ -580,7 +580,8 @@ def kept_rows(proba: np.ndarray, tokens: np.ndarray, bounds: np.ndarray,
     marks code blocks for the code pass, `links` gives link densities for the gap, listing
     and fill passes (none of them runs without it), `repeated` marks the blocks whose
     text recurs on their page, which the fill pass leaves out, and `heads` and `comments`
-    (heading levels, blocks in comment containers) let a manual's section widen its region.
+    (heading levels, blocks in comment containers) let a manual's section widen its region
+    and the comment pass find the comments.
     """
     keep = np.zeros(len(proba), dtype=bool)
     edges = np.asarray(bounds).tolist()
@@ -728,8 +729,8 @@ class Model:
         return X[:, self.feature_names.index(HEADING_COLUMN)]
 
     def comment_rows(self, X: np.ndarray) -> np.ndarray | None:
-        """Which rows sit in an element named "comment", for `section_regions`; None if the
-        model has no such columns."""
+        """Which rows sit in an element named "comment", for `section_regions` and
+        `comment_pass`; None if the model has no such columns."""
         if not all(c in self.feature_names for c in COMMENT_COLUMNS):
             return None
         return (X[:, [self.feature_names.index(c) for c in COMMENT_COLUMNS]] > 0).any(axis=1)

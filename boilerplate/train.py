@@ -18,15 +18,7 @@ from .errors import BoilerplateError, BoilerplateWarning
 from .features import LEXICON_COLUMNS, Lexicon, feature_names, featurize, lexicon_columns
 from .labels import UNLABELED, labels_from_annotation, labels_from_snippets, labels_from_text
 from .metrics import PageScore, score_gold, summarize
-from .model import (
-    COMMENT_COLUMNS,
-    HEADING_COLUMN,
-    SMOOTHER_FEATURES,
-    Model,
-    kept_rows,
-    page_summary,
-    smoothing_input,
-)
+from .model import SMOOTHER_FEATURES, Model, kept_rows, page_summary, smoothing_input
 from .parse import parse
 from .templates import site_of_url
 from .text import tokens as tokens_of
@@ -439,10 +431,9 @@ def fit_cut_model(held: PageSet, proba: np.ndarray, threshold: float,
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     plain = replace(config, page_cut_floor=None, cut_margin=None)
-    names = list(feature_names(config))
-    tokens = held.X[:, names.index("n_tokens")]
-    heads = held.X[:, names.index(HEADING_COLUMN)]
-    comments = (held.X[:, [names.index(c) for c in COMMENT_COLUMNS]] > 0).any(axis=1)
+    columns = Model(estimator=None, feature_names=tuple(feature_names(config)))
+    tokens = columns.block_tokens(held.X)
+    heads, comments = columns.heading_rows(held.X), columns.comment_rows(held.X)
     grid = np.array(CUT_GRID)
     cuts = np.append(grid, threshold)
     f1 = np.zeros((held.n_pages, len(cuts)))
