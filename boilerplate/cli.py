@@ -91,10 +91,10 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              f"probability {FILL_FLOOR}, but for links and text the page "
                              "repeats (a manual's entries, a forum's replies)")
     parser.add_argument("--no-sections", action="store_true",
-                        help="keep a main region that is one of a manual's sections (led by "
-                             f"a heading among {REGION_SECTIONS} or more siblings led by "
-                             "headings of its level) to that section, instead of widening "
-                             "it to all of them")
+                        help="keep a manual's main region to the one section its kept "
+                             "blocks sit in (a section: an element led by a heading among "
+                             f"{REGION_SECTIONS} or more siblings led by headings of its "
+                             "level), instead of widening it to all the sections")
     # argparse %-formats help texts: a percent sign is written "%%" there.
     parser.add_argument("--no-feed", action="store_true",
                         help="turn off the feed pass, which, on a page with a sure article, "
