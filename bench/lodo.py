@@ -3,7 +3,7 @@
 Usage: python bench/lodo.py [--shared ../shared] [--cache DIR] [--jobs 2]
                             [--peers trafilatura,readability] [--sets wcxb daniel ...]
                             [--without SET,...] [--extra SET,...] [--page-cut] [--no-region]
-                            [--no-gap] [--no-listing] [--no-fill] [--no-feed] [--no-sections]
+                            [--no-gap] [--no-listing] [--no-fill] [--no-feed] [--sections]
                             [--drop-comments]
                             [--reuse-models]
                             [--learned-cut] [--no-learned-cut]
@@ -107,10 +107,9 @@ def cache_key() -> str:
 
 
 def add_decision_flags(ap: argparse.ArgumentParser) -> None:
-    """--page-cut, --no-region, --no-gap, --no-listing, --no-fill, --no-feed, --no-sections
-    and --drop-comments: the extractor's decision passes (per-page cut and comment pass
-    opt-in; main region, gap, listing, fill and feed passes and section regions on by
-    default)."""
+    """--page-cut, --no-region, --no-gap, --no-listing, --no-fill, --no-feed, --sections and
+    --drop-comments: the extractor's decision passes (per-page cut, section regions and
+    comment pass opt-in; main region, gap, listing, fill and feed passes on by default)."""
     ap.add_argument("--page-cut", action="store_true",
                     help=f"let each page lower its cut down to {PAGE_CUT_FLOOR} (model.page_cut)")
     ap.add_argument("--no-region", action="store_true",
@@ -126,9 +125,9 @@ def add_decision_flags(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--drop-comments", action="store_true",
                     help="drop comment containers beside a sure article (model.comment_pass), "
                          "off by default")
-    ap.add_argument("--no-sections", action="store_true",
-                    help="keep a manual's one section as its main region "
-                         "(model.section_regions), widened by default")
+    ap.add_argument("--sections", action="store_true",
+                    help="widen a manual's main region over its sections "
+                         "(model.section_regions), off by default")
     ap.add_argument("--no-learned-cut", action="store_true",
                     help="keep the model's threshold on every page (Model.cut_model unused)")
     ap.add_argument("--site-templates", action="store_true",
@@ -143,7 +142,7 @@ def decision_config(args: argparse.Namespace) -> Config:
                    listing_floor=None if args.no_listing else LISTING_FLOOR,
                    fill_floor=None if args.no_fill else FILL_FLOOR,
                    feed_link_density=None if args.no_feed else FEED_LINK_DENSITY,
-                   region_sections=None if args.no_sections else REGION_SECTIONS,
+                   region_sections=REGION_SECTIONS if args.sections else None,
                    comment_trim=args.drop_comments,
                    cut_margin=None if args.no_learned_cut else DEFAULT_CONFIG.cut_margin,
                    site_templates=args.site_templates)
@@ -156,7 +155,7 @@ def decision_name(args: argparse.Namespace) -> str:
     passes += [] if args.no_listing else [f"a listing's records down to {LISTING_FLOOR}"]
     passes += [] if args.no_fill else [f"an unsure page's main region down to {FILL_FLOOR}"]
     passes += [] if args.no_feed else ["a sure article's feed dropped"]
-    passes += [] if args.no_sections else ["a manual's sections as one region"]
+    passes += ["a manual's sections as one region"] if args.sections else []
     passes += ["comments beside a sure article dropped"] if args.drop_comments else []
     passes += [] if args.no_learned_cut else ["learned page cut where the model has one"]
     passes += ["site templates"] if args.site_templates else []

@@ -1,7 +1,7 @@
 """Cross-dataset scores of a saved model (default: the shipped one) beside peers.
 
 Usage: python bench/model_card.py [--model DIR] [--page-cut] [--no-region] [--no-gap]
-                                  [--no-listing] [--no-fill] [--no-feed] [--no-sections]
+                                  [--no-listing] [--no-fill] [--no-feed] [--sections]
                                   [--drop-comments]
                                   [--shared ../shared] [--cache bench/.cache]
 

@@ -53,7 +53,7 @@ def _config(args: argparse.Namespace) -> Config:
     gap = None if getattr(args, "no_gap", False) else GAP_FLOOR
     listing = None if getattr(args, "no_listing", False) else LISTING_FLOOR
     fill = None if getattr(args, "no_fill", False) else FILL_FLOOR
-    sections = None if getattr(args, "no_sections", False) else REGION_SECTIONS
+    sections = REGION_SECTIONS if getattr(args, "sections", False) else None
     comments = getattr(args, "drop_comments", False)
     feed = None if getattr(args, "no_feed", False) else FEED_LINK_DENSITY
     margin = None if getattr(args, "no_learned_cut", False) else DEFAULT_CONFIG.cut_margin
@@ -90,11 +90,12 @@ def _add_decision_flags(parser: argparse.ArgumentParser) -> None:
                              "throughout, keeps every block of the main region down to "
                              f"probability {FILL_FLOOR}, but for links and text the page "
                              "repeats (a manual's entries, a forum's replies)")
-    parser.add_argument("--no-sections", action="store_true",
-                        help="keep a manual's main region to the one section its kept "
-                             "blocks sit in (a section: an element led by a heading among "
-                             f"{REGION_SECTIONS} or more siblings led by headings of its "
-                             "level), instead of widening it to all the sections")
+    parser.add_argument("--sections", action="store_true",
+                        help="widen a manual's main region from the one section its kept "
+                             "blocks sit in to all its sections (a section: an element led "
+                             f"by a heading among {REGION_SECTIONS} or more siblings led by "
+                             "headings of its level), for a model that never learned from "
+                             "manuals")
     # argparse %-formats help texts: a percent sign is written "%%" there.
     parser.add_argument("--no-feed", action="store_true",
                         help="turn off the feed pass, which, on a page with a sure article, "

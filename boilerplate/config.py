@@ -87,7 +87,7 @@ FEED_LINK_DENSITY = 0.2
 """The feed pass's link density (on by default, `--no-feed` turns it off)."""
 REGION_SECTIONS = 3
 """Sibling sections that make a main region one section of a manual (`Config.region_sections`;
-on by default, `--no-sections` turns it off)."""
+opt-in, `--sections` turns it on)."""
 
 
 CUT_GRID: tuple[float, ...] = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
@@ -154,13 +154,16 @@ class Config:
     around both. None turns this off."""
     region_article_sure: float = 0.9
     """The probability at which a kept block counts towards that article."""
-    region_sections: int | None = REGION_SECTIONS
-    """A main region led by a heading (h2-h6) among at least this many sibling elements led
-    by headings of the same level is one section of a manual, whose later sections a model
-    taught mostly on news rates lower and lower: the region is their parent instead, up the
-    tree while that holds and while the wider region takes in no comment container (a
-    post's comments are a section led by a heading too; `model.section_regions`). Every
-    pass that uses the main region sees the wider one. None keeps the deepest container."""
+    region_sections: int | None = None
+    """With a number (REGION_SECTIONS, `--sections`), a main region led by a heading (h2-h6)
+    among at least that many sibling elements led by headings of the same level is one
+    section of a manual, whose later sections a model taught mostly on news rates lower and
+    lower: the region is their parent instead, up the tree while that holds and while the
+    wider region takes in no comment container (a post's comments are a section led by a
+    heading too; `model.section_regions`). Every pass that uses the main region sees the
+    wider one. None (the default) keeps the deepest container: for a model that learned
+    from manuals, as the shipped one did, it gained nothing and cost a few pages (README,
+    "Section regions")."""
     code_floor: float | None = CODE_FLOOR
     """A code block (`<pre>`) next to a kept block is kept down to this probability
     (`model.code_pass`): a manual's examples, which a model that learned mostly from news

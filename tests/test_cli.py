@@ -461,7 +461,7 @@ def test_no_fill_flag_turns_the_fill_pass_off(fixtures, capsys, monkeypatch):
     assert _content(fill) == _content(plain)
 
 
-def test_no_sections_flag_keeps_a_sections_own_region(fixtures, capsys, monkeypatch):
+def test_sections_flag_widens_a_manuals_region(fixtures, capsys, monkeypatch):
     from boilerplate import model as model_module
     from boilerplate.config import REGION_SECTIONS
 
@@ -473,10 +473,10 @@ def test_no_sections_flag_keeps_a_sections_own_region(fixtures, capsys, monkeypa
         return real(tree, levels, comments, min_sections)
 
     monkeypatch.setattr(model_module, "section_regions", spy)
-    sections, plain, seen = _extract_with_and_without("--no-sections", fixtures, capsys,
+    plain, sections, seen = _extract_with_and_without("--sections", fixtures, capsys,
                                                       monkeypatch)
-    assert [config.region_sections for config, _ in seen] == [REGION_SECTIONS, None]
-    # The extractor hands the page's heading levels over once, with the pass on; the news
+    assert [config.region_sections for config, _ in seen] == [None, REGION_SECTIONS]
+    # The extractor hands the page's heading levels over once, with the flag; the news
     # fixture's headline is its <h1>.
     assert len(heads) == 1 and heads[0][1] == REGION_SECTIONS and 1.0 in heads[0][0]
     assert _content(sections) == _content(plain)

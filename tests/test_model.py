@@ -936,16 +936,19 @@ def test_section_regions_stop_at_a_comment_container():
 
 
 def test_decide_page_widens_a_manuals_region_over_its_sections():
+    from boilerplate.config import REGION_SECTIONS
     from boilerplate.model import decide_page
 
     blocks, tree, proba, tokens, links, heads, comments, guide = _guide_page()
-    plain = replace(DEFAULT_CONFIG, gap_floor=None, listing_floor=None)
+    plain = replace(DEFAULT_CONFIG, gap_floor=None, listing_floor=None,
+                    region_sections=REGION_SECTIONS)
     keep, _ = decide_page(proba, tokens, tree, 0.5, plain, None, links, None, heads, comments)
     # The fill pass keeps the whole guide, from its title to the last section's text; the
     # breadcrumb, the table of contents and the footer stay out.
     assert keep.tolist() == guide.tolist()
-    # Without section regions it keeps only the first section.
-    off = replace(plain, region_sections=None)
+    # Without section regions (the default) it keeps only the first section.
+    off = replace(plain, region_sections=DEFAULT_CONFIG.region_sections)
+    assert off.region_sections is None
     narrow, _ = decide_page(proba, tokens, tree, 0.5, off, None, links, None, heads, comments)
     assert [b.text for b, k in zip(blocks, narrow, strict=True) if k][0] == "Introduction"
     assert narrow.sum() == 3
